@@ -1,0 +1,57 @@
+package mel
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/mel-des/mel-des/mlcore"
+)
+
+// BenchmarkCycle runs one paper-sized global cycle (20 learners, full MNIST, T = 10 s,
+// E = 10 J, ha-async-sai, c = 1) per iteration, on all cores, and reports the samples the
+// learners trained per wall second. It also runs the very same cycle with the real training
+// and evaluation switched off (noSGD) and reports that wall time as a share of the real one:
+// "overhead-%" is everything the simulation adds to mlcore's arithmetic (kernel, policy,
+// channel integration, records written to io.Discard-like buffers, model copies, averaging).
+func BenchmarkCycle(b *testing.B) {
+	train, test, err := mlcore.LoadMNIST("")
+	if err != nil {
+		b.Skip(err)
+	}
+	cfg := DefaultConfig()
+	cfg.Cycles = 1
+	pool := mlcore.NewPool(0)
+	defer pool.Close()
+	run := func(noSGD bool) (time.Duration, int64) {
+		s, err := New(cfg, WithPool(pool), WithData(train, test))
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.noSGD = noSGD
+		var o outputs
+		rec := o.recorder()
+		start := time.Now()
+		sum, err := s.Run(context.Background(), rec)
+		rec.Close()
+		wall := time.Since(start)
+		if err != nil || !sum.Completed() {
+			b.Fatalf("%v %s", err, sum.Reason)
+		}
+		return wall, sum.SamplesTrained
+	}
+	var real, bare time.Duration
+	var samples int64
+	b.ResetTimer()
+	for b.Loop() {
+		w, n := run(false)
+		real += w
+		samples += n
+		b.StopTimer()
+		w, _ = run(true)
+		bare += w
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(samples)/real.Seconds(), "samples/s")
+	b.ReportMetric(100*bare.Seconds()/real.Seconds(), "overhead-%")
+}

@@ -1,0 +1,144 @@
+package mel
+
+import "errors"
+
+// Outcome is what became of a learner in one global cycle.
+type Outcome string
+
+// The outcomes a learner can have in a cycle.
+const (
+	// OnTime: the learner's model arrived at the orchestrator before the deadline.
+	OnTime Outcome = "on-time"
+	// Late: the learner was still busy at the deadline t0+T; its work is discarded.
+	Late Outcome = "late"
+	// Dead: the learner's battery emptied during this cycle or earlier; it takes no further part.
+	Dead Outcome = "dead"
+	// Excluded: the learner was alive but the policy gave it no work (tau = d = 0).
+	Excluded Outcome = "excluded"
+)
+
+// CycleRecord holds the metrics of one global cycle. Times are simulated seconds, energies joules.
+type CycleRecord struct {
+	Cycle          int     // 1-based index of the global cycle
+	Start, End     float64 // simulated start and end of the cycle
+	Accuracy       float64 // test accuracy of the global model after aggregation, in [0, 1]
+	Loss           float64 // mean test cross-entropy after aggregation
+	Objective      float64 // the policy's objective (1/K)·Σ tau_k over the learners planned for
+	Planned        int     // learners given work by the plan
+	Arrived        int     // learners whose model arrived in time and was averaged
+	TauPlanned     int     // Σ tau_k planned
+	TauDone        int     // Σ local iterations completed by learners whose model arrived
+	Misses         int     // learners that were given work but did not deliver (late or dead)
+	Died           int     // learners whose battery emptied in this cycle
+	EnergyJ        float64 // energy drawn from all batteries in this cycle
+	Alive          int     // learners with charge left at the end of the cycle
+	SamplesTrained int64   // Σ tau_k·d_k actually processed (also by learners that missed)
+}
+
+// LearnerRecord holds what one learner planned and did in one cycle. Durations are simulated
+// seconds; a phase that never started has zero duration. Planned values are those the policy's
+// coefficients predict from the channel at the cycle start.
+type LearnerRecord struct {
+	Cycle, Learner          int
+	Outcome                 Outcome
+	TauPlanned, TauDone     int
+	Samples                 int     // d_k
+	RateBps                 float64 // link rate at plan time, bit/s
+	DistanceM               float64 // distance to the orchestrator at plan time, m
+	CapJ                    float64 // energy cap E_k of this cycle
+	DownPlanned, Down       float64 // downlink duration (model, plus samples in PL mode)
+	ComputePlanned, Compute float64 // time spent computing local iterations
+	UpPlanned, Up           float64 // uplink duration
+	EnergyPlannedJ          float64 // energy the plan predicts
+	EnergyJ                 float64 // energy actually drawn in this cycle
+	BatteryJ                float64 // charge left at the end of the cycle (+Inf for mains power)
+	TrainLoss               float64 // mean training loss of the last completed local iteration (NaN if none)
+}
+
+// EventKind names a trace event.
+type EventKind string
+
+// Trace event kinds. Spans have a duration; the others are instants.
+const (
+	EvCycleStart EventKind = "cycle-start" // instant, orchestrator
+	EvPlan       EventKind = "plan"        // instant, orchestrator: the policy's decision
+	EvDownlink   EventKind = "downlink"    // span, learner
+	EvCompute    EventKind = "compute"     // span, learner: one local iteration (Iter = 1..tau)
+	EvUplink     EventKind = "uplink"      // span, learner
+	EvDeadline   EventKind = "deadline"    // instant, learner: still busy at t0+T
+	EvDied       EventKind = "died"        // instant, learner: battery empty
+	EvCycleEnd   EventKind = "cycle-end"   // instant, orchestrator: aggregation and evaluation
+	EvRunEnd     EventKind = "run-end"     // instant, orchestrator: why the run stopped
+)
+
+// Orchestrator is the Learner value of trace events that belong to the orchestrator.
+const Orchestrator = -1
+
+// Event is one entry of the event trace. A span covers [Time, Time+Dur]; an instant has Dur = 0.
+// Spans are reported when they end (or are cut short), so Time is their start.
+type Event struct {
+	Time    float64
+	Dur     float64
+	Kind    EventKind
+	Cycle   int
+	Learner int     // Orchestrator (-1) or a learner index
+	Iter    int     // compute: which local iteration (1-based)
+	Bits    float64 // downlink/uplink: bits moved
+	EnergyJ float64 // energy drawn during the span
+	Loss    float64 // compute: mean training loss of the epoch; cycle-end: test loss
+	Acc     float64 // cycle-end: test accuracy
+	Cut     bool    // the span was cut short by the deadline or an empty battery
+	Note    string  // free text: plan summary, reason the run ended
+}
+
+// Recorder receives the typed records of a run in simulated-time order. Implementations must
+// not retain the records' slices. Close flushes and completes the output; a run calls it once,
+// also when it stops early, so that files are complete and parseable.
+type Recorder interface {
+	Event(Event) error
+	Learner(LearnerRecord) error
+	Cycle(CycleRecord) error
+	Close() error
+}
+
+// Recorders fans records out to several recorders in order. The first error is returned, but
+// every recorder still receives every record and is closed.
+type Recorders []Recorder
+
+var _ Recorder = Recorders(nil)
+
+// Event implements Recorder.
+func (rs Recorders) Event(e Event) error {
+	var errs []error
+	for _, r := range rs {
+		errs = append(errs, r.Event(e))
+	}
+	return errors.Join(errs...)
+}
+
+// Learner implements Recorder.
+func (rs Recorders) Learner(l LearnerRecord) error {
+	var errs []error
+	for _, r := range rs {
+		errs = append(errs, r.Learner(l))
+	}
+	return errors.Join(errs...)
+}
+
+// Cycle implements Recorder.
+func (rs Recorders) Cycle(c CycleRecord) error {
+	var errs []error
+	for _, r := range rs {
+		errs = append(errs, r.Cycle(c))
+	}
+	return errors.Join(errs...)
+}
+
+// Close implements Recorder.
+func (rs Recorders) Close() error {
+	var errs []error
+	for _, r := range rs {
+		errs = append(errs, r.Close())
+	}
+	return errors.Join(errs...)
+}

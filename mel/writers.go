@@ -1,0 +1,209 @@
+package mel
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"math"
+	"strconv"
+)
+
+// The writers below turn records into files that open in common tools: CSV with a header row
+// (spreadsheets, pandas, R), JSON Lines (jq, pandas.read_json(lines=True)) and the Chrome
+// trace-event format (Perfetto, chrome://tracing). They buffer their output; Close flushes it
+// and completes the file, but does not close the underlying writer.
+
+// ftoa formats a float exactly and locale-free; NaN and ±Inf are written as NaN, +Inf, -Inf,
+// which pandas and R read back as floats.
+func ftoa(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// CyclesCSV writes one CSV row per global cycle.
+type CyclesCSV struct {
+	w      *bufio.Writer
+	c      *csv.Writer
+	header bool
+}
+
+var _ Recorder = (*CyclesCSV)(nil)
+
+// NewCyclesCSV returns a recorder writing per-cycle metrics to w.
+func NewCyclesCSV(w io.Writer) *CyclesCSV {
+	bw := bufio.NewWriter(w)
+	return &CyclesCSV{w: bw, c: csv.NewWriter(bw)}
+}
+
+// CyclesHeader is the header row of the per-cycle CSV file.
+var CyclesHeader = []string{"cycle", "start_s", "end_s", "accuracy", "loss", "objective",
+	"planned", "arrived", "tau_planned", "tau_done", "misses", "died", "energy_j", "alive",
+	"samples_trained"}
+
+func (r *CyclesCSV) writeHeader() error {
+	if r.header {
+		return nil
+	}
+	r.header = true
+	return r.c.Write(CyclesHeader)
+}
+
+// Cycle implements Recorder.
+func (r *CyclesCSV) Cycle(c CycleRecord) error {
+	if err := r.writeHeader(); err != nil {
+		return err
+	}
+	return r.c.Write(CycleRow(c))
+}
+
+// CycleRow returns the CSV fields of c in the order of CyclesHeader.
+func CycleRow(c CycleRecord) []string {
+	return []string{strconv.Itoa(c.Cycle), ftoa(c.Start), ftoa(c.End), ftoa(c.Accuracy),
+		ftoa(c.Loss), ftoa(c.Objective), strconv.Itoa(c.Planned), strconv.Itoa(c.Arrived),
+		strconv.Itoa(c.TauPlanned), strconv.Itoa(c.TauDone), strconv.Itoa(c.Misses),
+		strconv.Itoa(c.Died), ftoa(c.EnergyJ), strconv.Itoa(c.Alive),
+		strconv.FormatInt(c.SamplesTrained, 10)}
+}
+
+// Event implements Recorder; it ignores the event.
+func (r *CyclesCSV) Event(Event) error { return nil }
+
+// Learner implements Recorder; it ignores the record.
+func (r *CyclesCSV) Learner(LearnerRecord) error { return nil }
+
+// Close writes the header if no cycle completed, and flushes.
+func (r *CyclesCSV) Close() error {
+	if err := r.writeHeader(); err != nil {
+		return err
+	}
+	r.c.Flush()
+	if err := r.c.Error(); err != nil {
+		return err
+	}
+	return r.w.Flush()
+}
+
+// LearnersCSV writes one CSV row per learner per global cycle.
+type LearnersCSV struct {
+	w      *bufio.Writer
+	c      *csv.Writer
+	header bool
+}
+
+var _ Recorder = (*LearnersCSV)(nil)
+
+// NewLearnersCSV returns a recorder writing per-learner-per-cycle rows to w.
+func NewLearnersCSV(w io.Writer) *LearnersCSV {
+	bw := bufio.NewWriter(w)
+	return &LearnersCSV{w: bw, c: csv.NewWriter(bw)}
+}
+
+// LearnersHeader is the header row of the per-learner CSV file.
+var LearnersHeader = []string{"cycle", "learner", "outcome", "tau_planned", "tau_done",
+	"samples", "rate_bps", "distance_m", "cap_j", "down_planned_s", "down_s",
+	"compute_planned_s", "compute_s", "up_planned_s", "up_s", "energy_planned_j", "energy_j",
+	"battery_j", "train_loss"}
+
+func (r *LearnersCSV) writeHeader() error {
+	if r.header {
+		return nil
+	}
+	r.header = true
+	return r.c.Write(LearnersHeader)
+}
+
+// Learner implements Recorder.
+func (r *LearnersCSV) Learner(l LearnerRecord) error {
+	if err := r.writeHeader(); err != nil {
+		return err
+	}
+	return r.c.Write([]string{strconv.Itoa(l.Cycle), strconv.Itoa(l.Learner), string(l.Outcome),
+		strconv.Itoa(l.TauPlanned), strconv.Itoa(l.TauDone), strconv.Itoa(l.Samples),
+		ftoa(l.RateBps), ftoa(l.DistanceM), ftoa(l.CapJ), ftoa(l.DownPlanned), ftoa(l.Down),
+		ftoa(l.ComputePlanned), ftoa(l.Compute), ftoa(l.UpPlanned), ftoa(l.Up),
+		ftoa(l.EnergyPlannedJ), ftoa(l.EnergyJ), ftoa(l.BatteryJ), ftoa(l.TrainLoss)})
+}
+
+// Event implements Recorder; it ignores the event.
+func (r *LearnersCSV) Event(Event) error { return nil }
+
+// Cycle implements Recorder; it ignores the record.
+func (r *LearnersCSV) Cycle(CycleRecord) error { return nil }
+
+// Close writes the header if no row was written, and flushes.
+func (r *LearnersCSV) Close() error {
+	if err := r.writeHeader(); err != nil {
+		return err
+	}
+	r.c.Flush()
+	if err := r.c.Error(); err != nil {
+		return err
+	}
+	return r.w.Flush()
+}
+
+// jsonFloat marshals NaN and ±Inf, which JSON cannot represent, as null.
+type jsonFloat float64
+
+func (f jsonFloat) MarshalJSON() ([]byte, error) {
+	v := float64(f)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return []byte("null"), nil
+	}
+	return strconv.AppendFloat(nil, v, 'g', -1, 64), nil
+}
+
+// jsonEvent is the JSON Lines form of an Event; zero-valued optional fields are omitted.
+type jsonEvent struct {
+	Time    jsonFloat  `json:"t"`
+	Dur     jsonFloat  `json:"dur,omitempty"`
+	Kind    EventKind  `json:"kind"`
+	Cycle   int        `json:"cycle"`
+	Learner int        `json:"learner"`
+	Iter    int        `json:"iter,omitempty"`
+	Bits    jsonFloat  `json:"bits,omitempty"`
+	EnergyJ jsonFloat  `json:"energy_j,omitempty"`
+	Loss    *jsonFloat `json:"loss,omitempty"`
+	Acc     *jsonFloat `json:"acc,omitempty"`
+	Cut     bool       `json:"cut,omitempty"`
+	Note    string     `json:"note,omitempty"`
+}
+
+func toJSONEvent(e Event) jsonEvent {
+	j := jsonEvent{Time: jsonFloat(e.Time), Dur: jsonFloat(e.Dur), Kind: e.Kind, Cycle: e.Cycle,
+		Learner: e.Learner, Iter: e.Iter, Bits: jsonFloat(e.Bits), EnergyJ: jsonFloat(e.EnergyJ),
+		Cut: e.Cut, Note: e.Note}
+	if e.Kind == EvCompute || e.Kind == EvCycleEnd {
+		l := jsonFloat(e.Loss)
+		j.Loss = &l
+	}
+	if e.Kind == EvCycleEnd {
+		a := jsonFloat(e.Acc)
+		j.Acc = &a
+	}
+	return j
+}
+
+// TraceJSONL writes every trace event as one JSON object per line.
+type TraceJSONL struct {
+	w   *bufio.Writer
+	enc *json.Encoder
+}
+
+var _ Recorder = (*TraceJSONL)(nil)
+
+// NewTraceJSONL returns a recorder writing the event trace as JSON Lines to w.
+func NewTraceJSONL(w io.Writer) *TraceJSONL {
+	bw := bufio.NewWriter(w)
+	return &TraceJSONL{w: bw, enc: json.NewEncoder(bw)}
+}
+
+// Event implements Recorder.
+func (r *TraceJSONL) Event(e Event) error { return r.enc.Encode(toJSONEvent(e)) }
+
+// Learner implements Recorder; it ignores the record.
+func (r *TraceJSONL) Learner(LearnerRecord) error { return nil }
+
+// Cycle implements Recorder; it ignores the record.
+func (r *TraceJSONL) Cycle(CycleRecord) error { return nil }
+
+// Close flushes.
+func (r *TraceJSONL) Close() error { return r.w.Flush() }
