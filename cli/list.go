@@ -1,0 +1,70 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/mel-des/mel-des/mel"
+	"github.com/mel-des/mel-des/policy"
+	"github.com/mel-des/mel-des/scenarios"
+)
+
+func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("list", "", "Lists the embedded example scenarios (run them by name) and the registered task-allocation\npolicies (policy.name in a scenario, --policy on the command line).", stdout)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return helpOr(err)
+	}
+	if len(pos) > 0 {
+		return usageErrorf("list takes no arguments, got %q", pos)
+	}
+	fmt.Fprintln(stdout, "Embedded scenarios (mel-des run NAME):")
+	for _, n := range scenarios.Embedded() {
+		fmt.Fprintf(stdout, "  %-16s %s\n", n, scenarios.Describe(n))
+	}
+	fmt.Fprintln(stdout, "\nPolicies (policy.name = NAME, or --policy NAME):")
+	for _, n := range policy.Names() {
+		fmt.Fprintf(stdout, "  %-16s %s\n", n, policy.Describe(n))
+	}
+	return nil
+}
+
+func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("validate", "SCENARIO.toml...", "Checks scenario files (or embedded names) without running them: decoding, every key, unit\nand range, and the construction of learners, links and policy. Exit code 0 if all are\nvalid, 2 otherwise; every problem is printed to stderr.", stdout)
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return helpOr(err)
+	}
+	if len(pos) == 0 {
+		return usageErrorf("validate needs at least one scenario file")
+	}
+	bad := 0
+	for _, arg := range pos {
+		err := validateOne(arg)
+		if err != nil {
+			bad++
+			fmt.Fprintf(stderr, "%s: invalid:\n  %s\n", arg, strings.ReplaceAll(err.Error(), "\n", "\n  "))
+			continue
+		}
+		fmt.Fprintf(stdout, "%s: ok\n", arg)
+	}
+	if bad > 0 {
+		return usageErrorf("%d of %d scenarios invalid", bad, len(pos))
+	}
+	return nil
+}
+
+func validateOne(arg string) error {
+	sc, err := scenarios.Resolve(arg)
+	if err != nil {
+		return err
+	}
+	sys, err := mel.New(sc.Config)
+	if err != nil {
+		return err
+	}
+	sys.Close()
+	return nil
+}

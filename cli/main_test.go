@@ -1,0 +1,257 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mel-des/mel-des/policy"
+	"github.com/mel-des/mel-des/scenarios"
+)
+
+// cli runs the program with args and returns its exit code, stdout and stderr.
+func runCLI(t *testing.T, ctx context.Context, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(ctx, args, &out, &errb)
+	code := exitCode(err, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestEmbeddedScenariosValidate(t *testing.T) {
+	names := scenarios.Embedded()
+	if len(names) < 5 {
+		t.Fatalf("embedded scenarios %v: want quickstart, paper, mobility, fl-noniid, tiny-synthetic", names)
+	}
+	code, out, errs := runCLI(t, context.Background(), append([]string{"validate"}, names...)...)
+	if code != exitOK {
+		t.Fatalf("validate %v: exit %d\n%s%s", names, code, out, errs)
+	}
+	for _, n := range names {
+		if !strings.Contains(out, n+": ok") {
+			t.Errorf("validate did not report %s as ok:\n%s", n, out)
+		}
+	}
+}
+
+// wants returns the "# want: FRAGMENT" lines of a malformed scenario.
+func wants(t *testing.T, path string) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var w []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if frag, ok := strings.CutPrefix(sc.Text(), "# want: "); ok {
+			w = append(w, frag)
+		}
+	}
+	return w
+}
+
+// Every malformed scenario of the corpus is refused by validate and by run with exit code 2
+// and a message that names the problem, and never with a panic.
+func TestMalformedScenariosExit2(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "scenarios", "testdata", "malformed", "*.toml"))
+	if err != nil || len(files) < 30 {
+		t.Fatalf("malformed corpus: %d files, %v; want at least 30", len(files), err)
+	}
+	out := t.TempDir()
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			w := wants(t, f)
+			if len(w) == 0 {
+				t.Fatalf("%s declares no '# want:' line", f)
+			}
+			for _, cmd := range [][]string{{"validate", f}, {"run", f, "--out", filepath.Join(out, filepath.Base(f))}} {
+				code, _, errs := runCLI(t, context.Background(), cmd...)
+				if code != exitUsage {
+					t.Errorf("%s: exit %d, want %d\n%s", cmd[0], code, exitUsage, errs)
+				}
+				for _, frag := range w {
+					if !strings.Contains(errs, frag) {
+						t.Errorf("%s: stderr lacks %q:\n%s", cmd[0], frag, errs)
+					}
+				}
+			}
+		})
+	}
+}
+
+// readCSV parses a CSV file.
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return rows
+}
+
+// quickstart, cut to a small subset and two cycles, runs end to end and writes every file.
+func TestRunQuickstart(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	code, out, errs := runCLI(t, context.Background(), "run", "quickstart", "--cycles", "2",
+		"--set", "dataset.train_subset=3000", "--set", "dataset.test_subset=1000", "--out", dir)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	if !strings.Contains(out, "completed all cycles") || !strings.Contains(out, "accuracy") {
+		t.Errorf("stdout lacks the summary:\n%s", out)
+	}
+	if rows := readCSV(t, filepath.Join(dir, "cycles.csv")); len(rows) != 3 {
+		t.Errorf("cycles.csv has %d rows, want header + 2", len(rows))
+	}
+	if rows := readCSV(t, filepath.Join(dir, "learners.csv")); len(rows) != 1+2*10 {
+		t.Errorf("learners.csv has %d rows, want header + 2 cycles × 10 learners", len(rows))
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "trace.json"))
+	if err != nil || !json.Valid(b) {
+		t.Errorf("trace.json is not valid JSON: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "config.txt")); err != nil {
+		t.Error(err)
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(dir, ".*partial*"))
+	if len(leftovers) > 0 {
+		t.Errorf("partial files left behind: %v", leftovers)
+	}
+	// The same run again refuses the non-empty directory without --force.
+	code, _, errs = runCLI(t, context.Background(), "run", "tiny-synthetic", "--out", dir)
+	if code != exitUsage || !strings.Contains(errs, "--force") {
+		t.Errorf("rerun into %s: exit %d, stderr %q; want 2 and a hint at --force", dir, code, errs)
+	}
+}
+
+// Two runs of the same scenario and seed write byte-identical files, whatever --workers says.
+func TestRunDeterministicFiles(t *testing.T) {
+	base := t.TempDir()
+	for i, w := range []string{"1", "2"} {
+		code, out, errs := runCLI(t, context.Background(), "run", "tiny-synthetic", "--quiet", "--workers", w,
+			"--out", filepath.Join(base, w))
+		if code != exitOK || out != "" {
+			t.Fatalf("run %d: exit %d, stdout %q (want nothing with --quiet)\n%s", i, code, out, errs)
+		}
+	}
+	for _, f := range []string{"cycles.csv", "learners.csv", "trace.jsonl", "trace.json", "config.txt"} {
+		a, _ := os.ReadFile(filepath.Join(base, "1", f))
+		b, _ := os.ReadFile(filepath.Join(base, "2", f))
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("%s differs between --workers 1 and 2 (or is empty)", f)
+		}
+	}
+}
+
+// An interrupted run flushes valid files and exits 130.
+func TestRunInterrupted(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	code, _, errs := runCLI(t, ctx, "run", "tiny-synthetic", "--quiet", "--out", dir)
+	if code != exitInterrupted {
+		t.Fatalf("exit %d, want %d\n%s", code, exitInterrupted, errs)
+	}
+	if rows := readCSV(t, filepath.Join(dir, "cycles.csv")); len(rows) != 1 {
+		t.Errorf("cycles.csv after an interrupt before the first cycle: %d rows, want the header only", len(rows))
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "trace.json"))
+	if err != nil || !json.Valid(b) {
+		t.Errorf("trace.json after interrupt is not valid JSON: %v", err)
+	}
+}
+
+// plan --json prints the problem with every coefficient; rebuilding the Problem from it and
+// checking each plan with the policy package's checker must pass.
+func TestPlanJSONRoundTrip(t *testing.T) {
+	code, out, errs := runCLI(t, context.Background(), "plan", "paper", "--all", "--json")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	var pj planJSON
+	if err := json.Unmarshal([]byte(out), &pj); err != nil {
+		t.Fatal(err)
+	}
+	prob := policy.Problem{T: pj.T, D: pj.D, DL: pj.DL, C: pj.C}
+	for _, l := range pj.Learners {
+		if l.Row >= 0 {
+			if l.Row != len(prob.Learners) || l.Coef == nil {
+				t.Fatalf("learner %d: row %d out of order or without coefficients", l.Learner, l.Row)
+			}
+			prob.Learners = append(prob.Learners, *l.Coef)
+		}
+	}
+	if len(pj.Plans) != len(policy.Names()) {
+		t.Fatalf("%d plans, want one per policy %v", len(pj.Plans), policy.Names())
+	}
+	for _, p := range pj.Plans {
+		if p.Error != "" {
+			t.Errorf("%s: %s", p.Policy, p.Error)
+			continue
+		}
+		if err := policy.Check(prob, policy.Plan{Tau: p.Tau, D: p.D, Objective: p.Objective}); err != nil {
+			t.Errorf("%s: plan from JSON fails the checker: %v", p.Policy, err)
+		}
+	}
+}
+
+func TestPlanTable(t *testing.T) {
+	code, out, errs := runCLI(t, context.Background(), "plan", "paper", "--policy", "ha-sync")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	for _, want := range []string{"tau_k", "binding", "ha-sync: objective", "20 of 20 learners reachable"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestHelpAndUsage(t *testing.T) {
+	for _, c := range commands() {
+		code, out, errs := runCLI(t, context.Background(), c.name, "--help")
+		if code != exitOK || !strings.Contains(out, "Usage: mel-des "+c.name) || errs != "" {
+			t.Errorf("%s --help: exit %d, stdout %q, stderr %q", c.name, code, out, errs)
+		}
+	}
+	code, out, _ := runCLI(t, context.Background(), "--version")
+	if code != exitOK || !strings.HasPrefix(out, "mel-des ") {
+		t.Errorf("--version: exit %d, %q", code, out)
+	}
+	code, out, _ = runCLI(t, context.Background(), "help")
+	if code != exitOK || !strings.Contains(out, "mel-des run") {
+		t.Errorf("help: exit %d, %q", code, out)
+	}
+	for _, args := range [][]string{{}, {"frobnicate"}, {"run", "a.toml", "b.toml"}, {"run", "--no-such-flag"},
+		{"validate"}, {"run", "no-such-scenario"}, {"plot", "x.csv"}, {"run", "quickstart", "--set", "novalue"}} {
+		code, _, errs := runCLI(t, context.Background(), args...)
+		if code != exitUsage || errs == "" {
+			t.Errorf("%q: exit %d, stderr %q; want 2 and a message", args, code, errs)
+		}
+	}
+}
+
+func TestList(t *testing.T) {
+	code, out, _ := runCLI(t, context.Background(), "list")
+	if code != exitOK {
+		t.Fatal(code)
+	}
+	for _, n := range append(scenarios.Embedded(), policy.Names()...) {
+		if !strings.Contains(out, n) {
+			t.Errorf("list lacks %s", n)
+		}
+	}
+}

@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/mel-des/mel-des/figures"
+	"gonum.org/v1/plot"
+)
+
+const plotAbout = `Draws one of the paper's figures from a sweep's results CSV (mel-des sweep) as PNG or SVG,
+chosen by the extension of --out:
+
+  accuracy  test accuracy vs. global update index, one line per policy and c (Figs. 4-5);
+            filter to one setting, e.g. --where deadline_s=10 --where energy_j=10
+  final     accuracy after --n updates vs. the deadline T, per policy and c (Fig. 6);
+            filter to one energy, e.g. --where energy_j=10
+  reach     updates needed to reach --threshold percent vs. T (Figs. 7-8); a setting that
+            never gets there is marked "n.r."
+
+Values are averaged over seeds, with the min-max spread shown. --csv also writes the plotted
+numbers.`
+
+func cmdPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("plot", "RESULTS.csv --kind accuracy|final|reach --out FILE.png|svg [flags]", plotAbout, stdout)
+	kind := fs.String("kind", "accuracy", "figure: accuracy, final or reach")
+	out := fs.String("out", "", "output file, .png or .svg (required)")
+	var where multiFlag
+	fs.Var(&where, "where", "keep only rows whose `COLUMN=VALUE` (e.g. deadline_s=10, energy_j=10, policy=ha-sync), repeatable")
+	n := fs.Int("n", 12, "final: the number of global updates after which accuracy is read")
+	threshold := fs.Float64("threshold", 95.5, "reach: the accuracy threshold in percent")
+	width := fs.Float64("width", 7, "figure width in inches")
+	height := fs.Float64("height", 4.5, "figure height in inches")
+	title := fs.String("title", "", "figure title (default: derived from the filters)")
+	noSpread := fs.Bool("no-spread", false, "do not draw the min-max spread across seeds")
+	csvOut := fs.String("csv", "", "also write the plotted numbers to this CSV file")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return helpOr(err)
+	}
+	if len(pos) != 1 {
+		return usageErrorf("plot needs exactly one results CSV, got %d arguments", len(pos))
+	}
+	if *out == "" {
+		return usageErrorf("plot needs --out FILE.png or FILE.svg")
+	}
+	if !(*width > 0 && *height > 0) {
+		return usageErrorf("--width and --height must be > 0 inches")
+	}
+	f, err := os.Open(pos[0])
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	res, err := figures.ReadResults(f)
+	f.Close()
+	if err != nil {
+		return usageErrorf("%s: %v", pos[0], err)
+	}
+	for _, w := range where {
+		k, v, ok := strings.Cut(w, "=")
+		if !ok {
+			return usageErrorf("--where %q: want COLUMN=VALUE", w)
+		}
+		if res, err = res.Where(strings.TrimSpace(k), strings.TrimSpace(v)); err != nil {
+			return usageErrorf("--where %s: %v", w, err)
+		}
+	}
+	opts := figures.Options{Title: *title, NoSpread: *noSpread}
+	var series []figures.Series
+	var xName string
+	switch *kind {
+	case "accuracy":
+		series, err = figures.AccuracyCurves(res)
+		xName = "cycle"
+	case "final":
+		series, err = figures.FinalAccuracy(res, *n)
+		xName = "deadline_s"
+	case "reach":
+		series, err = figures.UpdatesToReach(res, *threshold)
+		xName = "deadline_s"
+	default:
+		return usageErrorf("--kind %q: want accuracy, final or reach", *kind)
+	}
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	p, err := drawFigure(*kind, res, *n, *threshold, opts)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	if err := figures.Save(p, *out, *width, *height); err != nil {
+		return err
+	}
+	if *csvOut != "" {
+		a, err := createAtomic(*csvOut)
+		if err != nil {
+			return err
+		}
+		if err := figures.WriteCSV(a, xName, series); err != nil {
+			a.Abort()
+			return err
+		}
+		if err := a.Commit(); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "wrote %s (%d series)\n", *out, len(series))
+	return nil
+}
+
+// drawFigure draws the figure of the given kind.
+func drawFigure(kind string, res *figures.Results, n int, threshold float64, opts figures.Options) (p *plot.Plot, err error) {
+	switch kind {
+	case "final":
+		return figures.Final(res, n, opts)
+	case "reach":
+		return figures.Reach(res, threshold, opts)
+	}
+	return figures.Accuracy(res, opts)
+}

@@ -1,0 +1,230 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/mel-des/mel-des/mel"
+	"github.com/mel-des/mel-des/scenarios"
+)
+
+const runAbout = `Simulates the scenario (a TOML file, or the name of an embedded scenario; default
+quickstart) and writes, into a fresh run directory:
+
+  cycles.csv     per-cycle metrics: test accuracy and loss, updates, misses, energy
+  learners.csv   one row per learner per cycle: plan vs. actual times, energy, outcome
+  trace.jsonl    the event trace, one JSON object per line
+  trace.json     the same trace in Chrome trace-event format: open it in https://ui.perfetto.dev
+                 ("Open trace file") or chrome://tracing, one track per learner
+  config.txt     the fully resolved configuration, one key per line
+
+Files appear only when complete. Ctrl-C stops at the next event and keeps every completed
+cycle (exit code 130). The same scenario and seed give byte-identical files, whatever
+--workers is.`
+
+// addOverrideFlags registers the scenario override flags shared by run and plan and returns
+// a function that collects them after parsing: shortcuts first, so that an explicit --set of
+// the same key wins.
+func addOverrideFlags(fs *flag.FlagSet) func() ([]scenarios.Override, error) {
+	short := []struct{ flag, key, usage string }{
+		{"seed", "simulation.seed", "override simulation.seed"},
+		{"cycles", "simulation.cycles", "override simulation.cycles"},
+		{"policy", "policy.name", "override policy.name (see mel-des list)"},
+		{"workers", "simulation.workers", "override simulation.workers: training goroutines (0 = all cores)"},
+	}
+	vals := make([]*string, len(short))
+	for i, s := range short {
+		vals[i] = fs.String(s.flag, "", s.usage)
+	}
+	var sets multiFlag
+	fs.Var(&sets, "set", "override any scenario key, `KEY=VALUE`, repeatable (e.g. simulation.deadline_s=20)")
+	return func() ([]scenarios.Override, error) {
+		var ov []scenarios.Override
+		for i, s := range short {
+			if *vals[i] != "" {
+				ov = append(ov, scenarios.Override{Key: s.key, Value: *vals[i]})
+			}
+		}
+		for _, s := range sets {
+			o, err := scenarios.ParseOverride(s)
+			if err != nil {
+				return nil, &usageError{err.Error()}
+			}
+			ov = append(ov, o)
+		}
+		return ov, nil
+	}
+}
+
+// loadScenario resolves arg (a file or an embedded name) and applies overrides.
+func loadScenario(arg string, overrides []scenarios.Override) (*scenarios.Scenario, error) {
+	sc, err := scenarios.Resolve(arg)
+	if err == nil && len(overrides) > 0 {
+		sc, err = sc.With(overrides...)
+	}
+	if err != nil {
+		var se *scenarios.Error
+		if errors.As(err, &se) {
+			return nil, &usageError{err.Error()}
+		}
+		return nil, err
+	}
+	return sc, nil
+}
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("run", "[SCENARIO.toml | NAME] [flags]", runAbout, stdout)
+	overrides := addOverrideFlags(fs)
+	out := fs.String("out", "", "output directory (default: the scenario's output.dir, else runs/NAME-TIMESTAMP)")
+	force := fs.Bool("force", false, "write into a non-empty output directory, replacing files of the same names")
+	quiet := fs.Bool("quiet", false, "print only errors: no progress, no summary table")
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return helpOr(err)
+	}
+	if len(pos) > 1 {
+		return usageErrorf("run takes one scenario, got %d arguments: %q", len(pos), pos)
+	}
+	arg := "quickstart"
+	if len(pos) == 1 {
+		arg = pos[0]
+	}
+	ov, err := overrides()
+	if err != nil {
+		return err
+	}
+	sc, err := loadScenario(arg, ov)
+	if err != nil {
+		return err
+	}
+	dir := *out
+	if dir == "" {
+		dir = sc.Output.Dir
+	}
+	dir, err = prepareRunDir(dir, sc.Name, *force, time.Now())
+	if err != nil {
+		return err
+	}
+	sys, err := mel.New(sc.Config)
+	if err != nil {
+		return err
+	}
+	defer sys.Close()
+
+	files, rec, err := openOutputs(dir, sc.Output.Files)
+	if err != nil {
+		return err
+	}
+	var prog *progress
+	if !*quiet && isTerminal(stderr) {
+		prog = newProgress(stderr, sc.Config.Cycles)
+		rec = append(rec, prog)
+	}
+	if !*quiet {
+		fmt.Fprintf(stdout, "mel-des: running %s (%s): %d learners, %d cycles, policy %s, seed %d → %s\n",
+			sc.Name, sc.File, len(sc.Config.Learners), sc.Config.Cycles, sc.Config.Policy, sc.Config.Seed, dir)
+	}
+	start := time.Now()
+	sum, runErr := sys.Run(ctx, rec)
+	wall := time.Since(start)
+	closeErr := rec.Close()
+	if prog != nil {
+		prog.finish()
+	}
+	if runErr != nil && sum.Reason != mel.ReasonInterrupted || closeErr != nil {
+		for _, f := range files {
+			f.Abort()
+		}
+		if runErr == nil || sum.Reason == mel.ReasonInterrupted {
+			runErr = closeErr
+		}
+		return fmt.Errorf("run failed, no output written: %w", runErr)
+	}
+	for _, f := range files {
+		if err := f.Commit(); err != nil {
+			return fmt.Errorf("writing %s: %w", f.path, err)
+		}
+	}
+	if err := writeFileAtomic(filepath.Join(dir, "config.txt"), []byte(sc.Canonical())); err != nil {
+		return fmt.Errorf("writing config.txt: %w", err)
+	}
+	if !*quiet {
+		if err := printSummary(stdout, sum, wall, dir); err != nil {
+			return err
+		}
+	}
+	if sum.Reason == mel.ReasonInterrupted {
+		return errInterrupted
+	}
+	return nil
+}
+
+// openOutputs creates the selected output files in dir and a recorder writing to them.
+func openOutputs(dir string, kinds []string) ([]*atomicFile, mel.Recorders, error) {
+	var files []*atomicFile
+	var rec mel.Recorders
+	for _, kind := range kinds {
+		var name string
+		var mk func(io.Writer) mel.Recorder
+		switch kind {
+		case "cycles":
+			name, mk = "cycles.csv", func(w io.Writer) mel.Recorder { return mel.NewCyclesCSV(w) }
+		case "learners":
+			name, mk = "learners.csv", func(w io.Writer) mel.Recorder { return mel.NewLearnersCSV(w) }
+		case "trace":
+			name, mk = "trace.jsonl", func(w io.Writer) mel.Recorder { return mel.NewTraceJSONL(w) }
+		case "chrome":
+			name, mk = "trace.json", func(w io.Writer) mel.Recorder { return mel.NewTraceChrome(w) }
+		default:
+			return nil, nil, fmt.Errorf("unknown output kind %q", kind)
+		}
+		f, err := createAtomic(filepath.Join(dir, name))
+		if err != nil {
+			for _, f := range files {
+				f.Abort()
+			}
+			return nil, nil, err
+		}
+		files = append(files, f)
+		rec = append(rec, mk(f))
+	}
+	return files, rec, nil
+}
+
+// printSummary prints the per-cycle table and a closing line.
+func printSummary(w io.Writer, sum mel.Summary, wall time.Duration, dir string) error {
+	header := []string{"cycle", "end (s)", "accuracy", "loss", "arrived", "updates", "misses", "died", "energy (J)", "alive"}
+	var rows [][]string
+	for _, c := range sum.Cycles {
+		rows = append(rows, []string{strconv.Itoa(c.Cycle), fmtF(c.End, 2), fmtPct(c.Accuracy), fmtF(c.Loss, 4),
+			fmt.Sprintf("%d/%d", c.Arrived, c.Planned), fmt.Sprintf("%d/%d", c.TauDone, c.TauPlanned),
+			strconv.Itoa(c.Misses), strconv.Itoa(c.Died), fmtF(c.EnergyJ, 2), strconv.Itoa(c.Alive)})
+	}
+	if len(rows) > 0 {
+		if err := renderTable(w, header, rows); err != nil {
+			return err
+		}
+	}
+	rate := float64(sum.SamplesTrained) / wall.Seconds()
+	fmt.Fprintf(w, "%s after %d cycles: final accuracy %s, %.1f s simulated, %d events, %d samples trained in %.1f s wall (%.0f samples/s)\n",
+		sum.Reason, len(sum.Cycles), fmtPct(sum.FinalAccuracy()), sum.SimTime, sum.Events, sum.SamplesTrained, wall.Seconds(), rate)
+	fmt.Fprintf(w, "outputs in %s (open trace.json in https://ui.perfetto.dev)\n", dir)
+	return nil
+}
+
+// isTerminal reports whether w is a terminal (a character device).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,193 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// cliSweep is a 6-cell sweep of the tiny synthetic scenario, two cycles per cell.
+const cliSweep = `
+base = "tiny-synthetic"
+[axes]
+"simulation.deadline_s" = [2, 3]
+"simulation.cycles" = [2]
+[[group]]
+"policy.name" = ["ha-sync"]
+"simulation.staleness" = [0]
+[[group]]
+"policy.name" = ["ha-async-sai"]
+"simulation.staleness" = [1, 2]
+`
+
+// clearShardEnv makes sure no array-job variable of the test's environment leaks in.
+func clearShardEnv(t *testing.T) {
+	for _, k := range []string{"SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_MAX", "SLURM_ARRAY_TASK_COUNT", "JOB_COMPLETION_INDEX"} {
+		t.Setenv(k, "")
+	}
+}
+
+// writeFile writes text to dir/name and returns the path.
+func writeFile(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func read(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestSweepCommand(t *testing.T) {
+	clearShardEnv(t)
+	dir := t.TempDir()
+	sw := writeFile(t, dir, "tiny.toml", cliSweep)
+	ctx := context.Background()
+
+	code, out, errs := runCLI(t, ctx, "sweep", sw, "--parallel", "2", "--workers", "1")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	for _, want := range []string{"skipped 0 complete cells, 6 to run", "[6/6] deadline_s=", "policy.name=ha-async-sai staleness=2: 2 cycles, final accuracy "} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+	if !strings.Contains(out, "sweep tiny: 6 cells run, 0 skipped (complete), 0 failed in ") || !strings.Contains(out, "samples/s") {
+		t.Errorf("summary:\n%s", out)
+	}
+	results := filepath.Join(dir, "tiny-results.csv")
+	if rows := strings.Count(read(t, results), "\n"); rows != 1+6*2 {
+		t.Errorf("%d lines in the results, want 13", rows)
+	}
+
+	code, _, errs = runCLI(t, ctx, "sweep", sw)
+	if code != 0 || !strings.Contains(errs, "skipped 6 complete cells, 0 to run") {
+		t.Errorf("second run: exit %d\n%s", code, errs)
+	}
+	code, out, _ = runCLI(t, ctx, "sweep", sw, "--dry-run")
+	if code != 0 || !strings.Contains(out, "6 complete, 0 to run") || strings.Count(out, "complete │") != 6 {
+		t.Errorf("dry run: exit %d\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, ctx, "sweep", sw, "--dry-run", "--shard", "1/2")
+	if code != 0 || !strings.Contains(out, "shard 1/2: 3 cells; 0 complete, 3 to run; results "+filepath.Join(dir, "tiny-results.shard-1-of-2.csv")) {
+		t.Errorf("dry run of a shard: exit %d\n%s", code, out)
+	}
+	code, out, errs = runCLI(t, ctx, "sweep", sw, "--quiet", "--results", filepath.Join(dir, "q.csv"))
+	if code != 0 || out != "" || errs != "" {
+		t.Errorf("--quiet: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	if read(t, filepath.Join(dir, "q.csv")) != read(t, results) {
+		t.Error("--results: different results")
+	}
+}
+
+func TestSweepExitCodes(t *testing.T) {
+	clearShardEnv(t)
+	dir := t.TempDir()
+	sw := writeFile(t, dir, "tiny.toml", cliSweep)
+	bad := writeFile(t, dir, "bad.toml", "base = \"tiny-synthetic\"\n[axes]\n\"simulation.deadline_s\" = []\n\"simulation.sed\" = [1]\n")
+	if err := os.Mkdir(filepath.Join(dir, "nomnist"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	failing := writeFile(t, dir, "failing.toml", "base = \"tiny-synthetic\"\n[[group]]\n\"simulation.cycles\" = [1]\n[[group]]\n"+
+		"\"dataset.source\" = [\"mnist\"]\n\"dataset.dir\" = [\""+filepath.ToSlash(filepath.Join(dir, "nomnist"))+"\"]\n\"model.hidden\" = [[16]]\n")
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, tc := range []struct {
+		name string
+		ctx  context.Context
+		env  map[string]string
+		args []string
+		code int
+		want string // in stdout or stderr
+	}{
+		{"help", nil, nil, []string{"sweep", "--help"}, 0, "without recording it (exit 130)"},
+		{"no file", nil, nil, []string{"sweep"}, 2, "exactly one sweep file"},
+		{"bad sweep", nil, nil, []string{"sweep", bad}, 2, "simulation.deadline_s: empty list"},
+		{"bad shard", nil, nil, []string{"sweep", sw, "--shard", "3/3"}, 2, "0 ≤ i < n"},
+		{"both shard flags", nil, nil, []string{"sweep", sw, "--shard", "0/2", "--shards", "2"}, 2, "not both"},
+		{"k8s without --shards", nil, map[string]string{"JOB_COMPLETION_INDEX": "1"}, []string{"sweep", sw, "--dry-run"}, 2, "--shards is not"},
+		{"k8s", nil, map[string]string{"JOB_COMPLETION_INDEX": "1"}, []string{"sweep", sw, "--dry-run", "--shards", "4"}, 0, "shard 1/4: 2 cells"},
+		{"slurm", nil, map[string]string{"SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_COUNT": "3"}, []string{"sweep", sw, "--dry-run"}, 0, "shard 2/3: 2 cells"},
+		{"slurm rerun", nil, map[string]string{"SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_MAX": "3", "SLURM_ARRAY_TASK_COUNT": "2"}, []string{"sweep", sw, "--dry-run", "--shards", "4"}, 0, "shard 3/4: 1 cells"},
+		{"slurm list", nil, map[string]string{"SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_MAX": "3", "SLURM_ARRAY_TASK_COUNT": "2"}, []string{"sweep", sw, "--dry-run"}, 2, "not a contiguous range"},
+		{"failed cell", nil, nil, []string{"sweep", failing}, 1, "[failed] dataset.source=mnist"},
+		{"interrupted", cancelled, nil, []string{"sweep", sw, "--results", filepath.Join(dir, "int.csv")}, 130, "0 cells run, "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			ctx := tc.ctx
+			if ctx == nil {
+				ctx = context.Background()
+			}
+			code, out, errs := runCLI(t, ctx, tc.args...)
+			if code != tc.code || !strings.Contains(out+errs, tc.want) {
+				t.Errorf("exit %d, want %d with %q:\n%s%s", code, tc.code, tc.want, out, errs)
+			}
+		})
+	}
+	if got := read(t, filepath.Join(dir, "int.csv")); strings.Count(got, "\n") != 1 {
+		t.Errorf("the interrupted sweep recorded rows:\n%s", got)
+	}
+}
+
+// TestShardsAndMerge runs the sweep as 3 Slurm array tasks, merges them, and compares with
+// the unsharded run.
+func TestShardsAndMerge(t *testing.T) {
+	clearShardEnv(t)
+	dir := t.TempDir()
+	sw := writeFile(t, dir, "tiny.toml", cliSweep)
+	ctx := context.Background()
+	whole := filepath.Join(dir, "whole.csv")
+	if code, out, errs := runCLI(t, ctx, "sweep", sw, "--results", whole, "--quiet"); code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	var shards []string
+	for i := range 3 {
+		t.Setenv("SLURM_ARRAY_TASK_ID", strconv.Itoa(i))
+		t.Setenv("SLURM_ARRAY_TASK_COUNT", "3")
+		if code, out, errs := runCLI(t, ctx, "sweep", sw, "--quiet"); code != 0 {
+			t.Fatalf("shard %d: exit %d\n%s%s", i, code, out, errs)
+		}
+		shards = append(shards, filepath.Join(dir, "tiny-results.shard-"+strconv.Itoa(i)+"-of-3.csv"))
+	}
+	clearShardEnv(t)
+	out := filepath.Join(dir, "merged.csv")
+
+	code, stdout, errs := runCLI(t, ctx, append([]string{"merge", out, "--sweep", sw}, shards[:2]...)...)
+	if code != 1 || !strings.Contains(errs, "2 of the 6 cells of "+sw+" are in no input") ||
+		!strings.Contains(errs, "cell 5 (") || !strings.Contains(stdout, "wrote "+out+": 4 cells, 8 rows") {
+		t.Errorf("merge with a shard missing: exit %d\n%s%s", code, stdout, errs)
+	}
+	code, _, errs = runCLI(t, ctx, append([]string{"merge", out}, shards...)...)
+	if code != 2 || !strings.Contains(errs, "exists and is not among the inputs") {
+		t.Errorf("merge over an existing file: exit %d\n%s", code, errs)
+	}
+	code, stdout, errs = runCLI(t, ctx, append([]string{"merge", out, out, "--sweep", sw}, shards...)...)
+	if code != 0 || !strings.Contains(errs, "identical rows; kept once") {
+		t.Errorf("merge: exit %d\n%s%s", code, stdout, errs)
+	}
+	if read(t, out) != read(t, whole) || read(t, out+".done") != read(t, whole+".done") {
+		t.Errorf("merged shards differ from the unsharded run:\n%s\nwant\n%s", read(t, out), read(t, whole))
+	}
+	if code, _, _ := runCLI(t, ctx, "merge", "--help"); code != 0 {
+		t.Errorf("merge --help: exit %d", code)
+	}
+	if code, _, errs := runCLI(t, ctx, "merge", out); code != 2 {
+		t.Errorf("merge with one argument: exit %d\n%s", code, errs)
+	}
+}
