@@ -153,8 +153,8 @@ func (s *System) startCycle() {
 		rec.ComputePlanned = float64(tau) * l.cpu.IterTime(d, s.cm)
 		rec.UpPlanned = s.modelBits / rec.RateBps
 		_, rec.EnergyPlannedJ = prob.Usage(i, tau, d)
+		l.model.CopyFrom(s.global)
 		if !s.noSGD {
-			l.model.CopyFrom(s.global)
 			p.run = s.pool.Train(l.model, s.train, idx[i], s.sgd, s.subRNG(streamTrain, c.n, k), tau)
 		}
 		s.beginTransfer(p, EvDownlink, down, 0)
