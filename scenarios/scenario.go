@@ -277,14 +277,19 @@ func LoadEmbedded(name string) (*Scenario, error) {
 }
 
 // Resolve loads arg as a scenario file if it names an existing file or ends in ".toml" or
-// contains a path separator, and otherwise as an embedded scenario. An unknown name is an
-// error that lists the embedded scenarios.
+// contains a path separator, and otherwise as an embedded scenario; a directory that happens
+// to bear an embedded scenario's name does not hide it. An unknown name is an error that
+// lists the embedded scenarios.
 func Resolve(arg string) (*Scenario, error) {
-	if _, err := os.Stat(arg); err == nil || strings.HasSuffix(arg, ".toml") || strings.ContainsAny(arg, `/\`) {
+	st, err := os.Stat(arg)
+	if (err == nil && !st.IsDir()) || strings.HasSuffix(arg, ".toml") || strings.ContainsAny(arg, `/\`) {
 		return Load(arg)
 	}
 	if isEmbedded(arg) {
 		return LoadEmbedded(arg)
+	}
+	if err == nil { // a directory: Load says so
+		return Load(arg)
 	}
 	return nil, unknownEmbedded(arg)
 }
