@@ -59,25 +59,14 @@ type solved struct {
 
 func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("plan", "[SCENARIO.toml | NAME] [flags]", planAbout, stdout)
-	overrides := addOverrideFlags(fs)
+	scenario := addScenarioFlags(fs)
 	all := fs.Bool("all", false, "solve with every registered policy and show them side by side")
 	asJSON := fs.Bool("json", false, "print the problem, with every learner's coefficients, and the plans as JSON")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return helpOr(err)
 	}
-	if len(pos) > 1 {
-		return usageErrorf("plan takes one scenario, got %d arguments: %q", len(pos), pos)
-	}
-	arg := "quickstart"
-	if len(pos) == 1 {
-		arg = pos[0]
-	}
-	ov, err := overrides()
-	if err != nil {
-		return err
-	}
-	sc, err := loadScenario(arg, ov)
+	sc, err := scenario(pos)
 	if err != nil {
 		return err
 	}

@@ -29,10 +29,11 @@ Files appear only when complete. Ctrl-C stops at the next event and keeps every 
 cycle (exit code 130). The same scenario and seed give byte-identical files, whatever
 --workers is.`
 
-// addOverrideFlags registers the scenario override flags shared by run and plan and returns
-// a function that collects them after parsing: shortcuts first, so that an explicit --set of
-// the same key wins.
-func addOverrideFlags(fs *flag.FlagSet) func() ([]scenarios.Override, error) {
+// addScenarioFlags registers the scenario override flags shared by run and plan and returns
+// a function that, after parsing, loads the scenario named by the positional arguments
+// (default quickstart) with the overrides applied: shortcuts first, so that an explicit
+// --set of the same key wins.
+func addScenarioFlags(fs *flag.FlagSet) func(pos []string) (*scenarios.Scenario, error) {
 	short := []struct{ flag, key, usage string }{
 		{"seed", "simulation.seed", "override simulation.seed"},
 		{"cycles", "simulation.cycles", "override simulation.cycles"},
@@ -45,7 +46,14 @@ func addOverrideFlags(fs *flag.FlagSet) func() ([]scenarios.Override, error) {
 	}
 	var sets multiFlag
 	fs.Var(&sets, "set", "override any scenario key, `KEY=VALUE`, repeatable (e.g. simulation.deadline_s=20)")
-	return func() ([]scenarios.Override, error) {
+	return func(pos []string) (*scenarios.Scenario, error) {
+		if len(pos) > 1 {
+			return nil, usageErrorf("%s takes one scenario, got %d arguments: %q", fs.Name(), len(pos), pos)
+		}
+		arg := "quickstart"
+		if len(pos) == 1 {
+			arg = pos[0]
+		}
 		var ov []scenarios.Override
 		for i, s := range short {
 			if *vals[i] != "" {
@@ -59,7 +67,7 @@ func addOverrideFlags(fs *flag.FlagSet) func() ([]scenarios.Override, error) {
 			}
 			ov = append(ov, o)
 		}
-		return ov, nil
+		return loadScenario(arg, ov)
 	}
 }
 
@@ -81,7 +89,7 @@ func loadScenario(arg string, overrides []scenarios.Override) (*scenarios.Scenar
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("run", "[SCENARIO.toml | NAME] [flags]", runAbout, stdout)
-	overrides := addOverrideFlags(fs)
+	scenario := addScenarioFlags(fs)
 	out := fs.String("out", "", "output directory (default: the scenario's output.dir, else runs/NAME-TIMESTAMP)")
 	force := fs.Bool("force", false, "write into a non-empty output directory, replacing files of the same names")
 	quiet := fs.Bool("quiet", false, "print only errors: no progress, no summary table")
@@ -89,18 +97,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return helpOr(err)
 	}
-	if len(pos) > 1 {
-		return usageErrorf("run takes one scenario, got %d arguments: %q", len(pos), pos)
-	}
-	arg := "quickstart"
-	if len(pos) == 1 {
-		arg = pos[0]
-	}
-	ov, err := overrides()
-	if err != nil {
-		return err
-	}
-	sc, err := loadScenario(arg, ov)
+	sc, err := scenario(pos)
 	if err != nil {
 		return err
 	}

@@ -353,16 +353,17 @@ func tomlQuote(s string) string {
 }
 
 // loadBase loads the base scenario: a file relative to the sweep file's directory when the
-// name looks like a path or such a file exists, else an embedded scenario.
+// name looks like a path or such a file exists, else an embedded scenario (a directory of
+// that name does not hide it, as in scenarios.Resolve).
 func loadBase(base, dir string) (*scenarios.Scenario, error) {
 	if filepath.IsAbs(base) {
 		return scenarios.Load(base)
 	}
 	p := filepath.Join(dir, base)
-	if _, err := os.Stat(p); err == nil || strings.HasSuffix(base, ".toml") || strings.ContainsAny(base, `/\`) {
+	if st, err := os.Stat(p); (err == nil && !st.IsDir()) || strings.HasSuffix(base, ".toml") || strings.ContainsAny(base, `/\`) {
 		return scenarios.Load(p)
 	}
-	return scenarios.Resolve(base)
+	return scenarios.LoadEmbedded(base)
 }
 
 // typeName names the TOML type of a decoded value for messages.
