@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mel-des/mel-des/mel"
+	"github.com/mel-des/mel-des/policy"
 )
 
 // FuzzParse checks that no input makes decoding and validation panic, that every failure is
@@ -43,6 +46,19 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse succeeded but Validate fails: %v", err)
 		}
 		_ = s.Canonical()
+		// What the command line does with a valid scenario before any training: build the
+		// system and plan the first cycle. None of it may fail or panic on accepted input.
+		sys, err := mel.New(s.Config)
+		if err != nil {
+			t.Fatalf("Parse accepted a scenario that mel.New rejects: %v", err)
+		}
+		defer sys.Close()
+		prob, _ := sys.FirstProblem()
+		if pol, err := policy.New(s.Config.Policy, s.Config.PolicyParams); err != nil {
+			t.Fatalf("Parse accepted a policy that policy.New rejects: %v", err)
+		} else if len(prob.Learners) > 0 && len(prob.Learners) <= 1000 {
+			pol.Plan(prob) // an infeasible plan is an error, never a panic
+		}
 	})
 }
 
