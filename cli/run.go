@@ -210,8 +210,8 @@ func printSummary(w io.Writer, sum mel.Summary, wall time.Duration, dir string) 
 		}
 	}
 	rate := float64(sum.SamplesTrained) / wall.Seconds()
-	fmt.Fprintf(w, "%s after %d cycles: final accuracy %s, %.1f s simulated, %d events, %d samples trained in %.1f s wall (%.0f samples/s)\n",
-		sum.Reason, len(sum.Cycles), fmtPct(sum.FinalAccuracy()), sum.SimTime, sum.Events, sum.SamplesTrained, wall.Seconds(), rate)
+	fmt.Fprintf(w, "run ended after %d cycles: %s. Final accuracy %s; %.1f s simulated, %d events; %d samples trained in %.1f s wall (%.0f samples/s)\n",
+		len(sum.Cycles), sum.Reason, fmtPct(sum.FinalAccuracy()), sum.SimTime, sum.Events, sum.SamplesTrained, wall.Seconds(), rate)
 	fmt.Fprintf(w, "outputs in %s (open trace.json in https://ui.perfetto.dev)\n", dir)
 	return nil
 }
