@@ -223,8 +223,7 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				fs.Usage()
+			if errors.Is(err, flag.ErrHelp) { // the flag package has printed fs.Usage
 				return nil, err
 			}
 			return nil, usageErrorf("%s: %v (see mel-des %s --help)", fs.Name(), err, fs.Name())

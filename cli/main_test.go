@@ -223,7 +223,7 @@ func TestPlanTable(t *testing.T) {
 func TestHelpAndUsage(t *testing.T) {
 	for _, c := range commands() {
 		code, out, errs := runCLI(t, context.Background(), c.name, "--help")
-		if code != exitOK || !strings.Contains(out, "Usage: mel-des "+c.name) || errs != "" {
+		if code != exitOK || strings.Count(out, "Usage: mel-des "+c.name) != 1 || errs != "" {
 			t.Errorf("%s --help: exit %d, stdout %q, stderr %q", c.name, code, out, errs)
 		}
 	}
