@@ -117,7 +117,7 @@ func commands() []command {
 		{"list", "", "list the embedded scenarios and the registered policies", cmdList},
 		{"sweep", "SWEEP.toml [flags]", "run a parameter sweep (parallel, resumable, shardable)", cmdSweep},
 		{"merge", "OUT.csv SHARD.csv... [flags]", "combine sweep shard results, reporting missing and duplicate cells", cmdMerge},
-		{"plot", "RESULTS.csv --kind accuracy|final|reach --out FILE.png|svg [flags]", "draw the paper's figures from sweep results", cmdPlot},
+		{"plot", "RESULTS.csv --kind accuracy|final|reach (--out FILE.png|svg | --csv FILE.csv) [flags]", "draw the paper's figures from sweep results", cmdPlot},
 	}
 }
 

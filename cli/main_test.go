@@ -255,3 +255,36 @@ func TestList(t *testing.T) {
 		}
 	}
 }
+
+// plot draws a PNG from a results file and, with only --csv, writes the numbers without an
+// image; a bad kind or a filter on a missing column is exit 2.
+func TestPlot(t *testing.T) {
+	results := filepath.Join("..", "figures", "testdata", "small.csv")
+	dir := t.TempDir()
+	png := filepath.Join(dir, "acc.png")
+	code, _, errs := runCLI(t, context.Background(), "plot", results, "--kind", "accuracy",
+		"--where", "deadline_s=10", "--out", png)
+	if code != exitOK {
+		t.Fatalf("accuracy: exit %d\n%s", code, errs)
+	}
+	if b, err := os.ReadFile(png); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
+		t.Errorf("%s is not a PNG: %v", png, err)
+	}
+	csvPath := filepath.Join(dir, "reach.csv")
+	code, _, errs = runCLI(t, context.Background(), "plot", results, "--kind", "reach", "--threshold", "95.5", "--csv", csvPath)
+	if code != exitOK {
+		t.Fatalf("reach --csv: exit %d\n%s", code, errs)
+	}
+	if rows := readCSV(t, csvPath); len(rows) < 2 {
+		t.Errorf("reach CSV has %d rows", len(rows))
+	}
+	for _, args := range [][]string{
+		{"plot", results, "--kind", "pie", "--out", png},
+		{"plot", results, "--where", "colour=red", "--out", png},
+		{"plot", results, "--kind", "accuracy"},
+	} {
+		if code, _, _ := runCLI(t, context.Background(), args...); code != exitUsage {
+			t.Errorf("%q: exit %d, want 2", args, code)
+		}
+	}
+}

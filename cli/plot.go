@@ -22,12 +22,12 @@ chosen by the extension of --out:
             never gets there is marked "n.r."
 
 Values are averaged over seeds, with the min-max spread shown. --csv also writes the plotted
-numbers.`
+numbers; with only --csv, no image is drawn.`
 
 func cmdPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("plot", "RESULTS.csv --kind accuracy|final|reach --out FILE.png|svg [flags]", plotAbout, stdout)
+	fs := newFlagSet("plot", "RESULTS.csv --kind accuracy|final|reach (--out FILE.png|svg | --csv FILE.csv) [flags]", plotAbout, stdout)
 	kind := fs.String("kind", "accuracy", "figure: accuracy, final or reach")
-	out := fs.String("out", "", "output file, .png or .svg (required)")
+	out := fs.String("out", "", "image file to write, .png or .svg")
 	var where multiFlag
 	fs.Var(&where, "where", "keep only rows whose `COLUMN=VALUE` (e.g. deadline_s=10, energy_j=10, policy=ha-sync), repeatable")
 	n := fs.Int("n", 12, "final: the number of global updates after which accuracy is read")
@@ -36,7 +36,7 @@ func cmdPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	height := fs.Float64("height", 4.5, "figure height in inches")
 	title := fs.String("title", "", "figure title (default: derived from the filters)")
 	noSpread := fs.Bool("no-spread", false, "do not draw the min-max spread across seeds")
-	csvOut := fs.String("csv", "", "also write the plotted numbers to this CSV file")
+	csvOut := fs.String("csv", "", "write the plotted numbers to this CSV file (with or without --out)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return helpOr(err)
@@ -44,8 +44,8 @@ func cmdPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if len(pos) != 1 {
 		return usageErrorf("plot needs exactly one results CSV, got %d arguments", len(pos))
 	}
-	if *out == "" {
-		return usageErrorf("plot needs --out FILE.png or FILE.svg")
+	if *out == "" && *csvOut == "" {
+		return usageErrorf("plot needs --out FILE.png or FILE.svg, or --csv FILE.csv, or both")
 	}
 	if !(*width > 0 && *height > 0) {
 		return usageErrorf("--width and --height must be > 0 inches")
@@ -87,12 +87,15 @@ func cmdPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
-	p, err := drawFigure(*kind, res, *n, *threshold, opts)
-	if err != nil {
-		return usageErrorf("%v", err)
-	}
-	if err := figures.Save(p, *out, *width, *height); err != nil {
-		return err
+	if *out != "" {
+		p, err := drawFigure(*kind, res, *n, *threshold, opts)
+		if err != nil {
+			return usageErrorf("%v", err)
+		}
+		if err := figures.Save(p, *out, *width, *height); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s (%d series)\n", *out, len(series))
 	}
 	if *csvOut != "" {
 		a, err := createAtomic(*csvOut)
@@ -106,8 +109,8 @@ func cmdPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err := a.Commit(); err != nil {
 			return err
 		}
+		fmt.Fprintf(stdout, "wrote %s\n", *csvOut)
 	}
-	fmt.Fprintf(stdout, "wrote %s (%d series)\n", *out, len(series))
 	return nil
 }
 
