@@ -165,3 +165,88 @@ func TestGatherTranspose(t *testing.T) {
 		}
 	}
 }
+
+// TestGoKernelShapes runs both kinds of portable microkernels (4×4 and
+// 4×2; a build uses one) on ragged shapes, any lane count and all three
+// kinds of P strides (rows adjacent, rows contiguous, neither), against
+// the float64 reference, with operands no longer than lanesMul and updMul
+// require.
+func TestGoKernelShapes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	strides := func(rows, T int) (rs, cs int) {
+		switch rng.IntN(3) {
+		case 0:
+			return 1, rows + rng.IntN(3)
+		case 1:
+			return T + rng.IntN(3), 1
+		}
+		return 2, 2*rows + 1
+	}
+	for trial := 0; trial < 300; trial++ {
+		rows := 1 + rng.IntN(20)
+		lanes := 1 + rng.IntN(40)
+		T := 1 + rng.IntN(50)
+		mode := rng.IntN(3)
+		rs, cs := strides(rows, T)
+		ldb := lanes + rng.IntN(3)
+		ldc := lanes + rng.IntN(3)
+		// No slack: the kernels must read only what they need.
+		p := randSlice(rng, (rows-1)*rs+(T-1)*cs+1)
+		b := randSlice(rng, (T-1)*ldb+lanes)
+		m := randSlice(rng, rows*ldc)
+		want := make([]float64, rows*ldc)
+		refLanes(p, rs, cs, b, ldb, T, want, ldc, m, rows, lanes, mode)
+		for _, narrow := range []bool{false, true} {
+			c := make([]float32, rows*ldc)
+			for i := range c {
+				c[i] = float32(math.NaN())
+			}
+			lanesGo(narrow, p, rs, cs, b, ldb, T, c, ldc, m, rows, lanes, mode)
+			for i := range c {
+				if i%ldc >= lanes {
+					if !math.IsNaN(float64(c[i])) {
+						t.Fatalf("lanesGo narrow=%v trial %d: wrote C[%d][%d] beyond lanes", narrow, trial, i/ldc, i%ldc)
+					}
+					continue
+				}
+				if d := math.Abs(float64(c[i]) - want[i]); !(d <= 1e-4*(1+math.Sqrt(float64(T)))) {
+					t.Fatalf("lanesGo narrow=%v trial %d (rows %d lanes %d T %d mode %d rs %d cs %d): C[%d][%d] = %g, want %g",
+						narrow, trial, rows, lanes, T, mode, rs, cs, i/ldc, i%ldc, c[i], want[i])
+				}
+			}
+		}
+
+		cols := lanes
+		ldw, ldd := cols+rng.IntN(3), ldb
+		alpha := float32(rng.NormFloat64())
+		w0 := randSlice(rng, rows*ldw)
+		wantW := make([]float64, len(w0))
+		for r := 0; r < rows; r++ {
+			for j := 0; j < ldw; j++ {
+				wantW[r*ldw+j] = float64(w0[r*ldw+j])
+				if j >= cols {
+					continue
+				}
+				var s float64
+				for i := 0; i < T; i++ {
+					s += float64(p[r*rs+i*cs]) * float64(b[i*ldd+j])
+				}
+				wantW[r*ldw+j] += float64(alpha) * s
+			}
+		}
+		for _, narrow := range []bool{false, true} {
+			w := append([]float32(nil), w0...)
+			updGo(narrow, w, ldw, p, rs, cs, b, ldd, T, rows, cols, alpha)
+			for i := range w {
+				tol := 1e-4 * (1 + math.Abs(float64(alpha))) * (1 + math.Sqrt(float64(T)))
+				if i%ldw >= cols {
+					tol = 0
+				}
+				if d := math.Abs(float64(w[i]) - wantW[i]); !(d <= tol) {
+					t.Fatalf("updGo narrow=%v trial %d (rows %d cols %d T %d rs %d cs %d): W[%d][%d] = %g, want %g",
+						narrow, trial, rows, cols, T, rs, cs, i/ldw, i%ldw, w[i], wantW[i])
+				}
+			}
+		}
+	}
+}
