@@ -9,7 +9,7 @@
 //
 //	base     = "paper.toml"         # scenario file, relative to this file, or an embedded name
 //	results  = "paper-results.csv"  # optional; default NAME-results.csv next to this file
-//	parallel = 2                    # optional: cells at once
+//	parallel = 3                    # optional: cells at once
 //	workers  = 0                    # optional: training goroutines shared by the cells; 0 = all cores
 //
 //	[axes]                          # varied in every cell
@@ -82,7 +82,7 @@
 //
 // # Parallelism and shards
 //
-// Run runs Options.Parallel cells at once (DefaultParallel, 2, explains the default) on one
+// Run runs Options.Parallel cells at once (DefaultParallel, 3, explains the default) on one
 // mlcore pool of Options.Workers goroutines, and loads MNIST at most once. A Shard selects
 // the cells whose index is i mod n; ShardFromEnv reads it from a Slurm array task or a
 // Kubernetes Indexed Job, and Shard.Path gives each shard its own results file. Merge
