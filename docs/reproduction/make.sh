@@ -39,3 +39,35 @@ for E in 10 20; do
       --out "$out/fig7-E$E-reach$thr.png" --csv "$out/fig7-E$E-reach$thr.csv"
   done
 done
+
+# Mobility vs. its static reference: per scenario and policy, summed over seeds and cycles.
+if [ $# -ge 3 ]; then
+  summary() { # FILE LABEL: one row per policy
+    awk -F, -v label="$2" '
+      NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+      {
+        k = $col["policy"] "," $col["staleness"]
+        if (!(k in n)) order[++np] = k
+        n[k]++; planned[k] += $col["planned"]; arrived[k] += $col["arrived"]
+        misses[k] += $col["misses"]; died[k] += $col["died"]
+        tp[k] += $col["tau_planned"]; td[k] += $col["tau_done"]; energy[k] += $col["energy_j_cycle"]
+        s = k "," $col["seed"]
+        if ($col["cycle"] + 0 >= last[s]) { last[s] = $col["cycle"] + 0; acc[s] = $col["accuracy"] * 100 }
+        if (!(s in seen)) { seen[s] = 1; seeds[k] = seeds[k] " " $col["seed"] }
+      }
+      END {
+        for (j = 1; j <= np; j++) {
+          k = order[j]; m = split(seeds[k], sd, " "); sum = 0; lo = 1e9; hi = -1e9
+          for (i = 1; i <= m; i++) { a = acc[k "," sd[i]]; sum += a; if (a < lo) lo = a; if (a > hi) hi = a }
+          printf "%s,%s,%d,%d,%d,%d,%d,%d,%d,%d,%.1f,%.2f,%.2f,%.2f,%.1f\n", label, k, m, n[k], planned[k], arrived[k],
+            misses[k], died[k], tp[k], td[k], 100 * td[k] / tp[k], sum / m, lo, hi, energy[k]
+        }
+      }' "$1"
+  }
+  {
+    echo "scenario,policy,staleness,runs,cycles,planned,arrived,misses,died,tau_planned,tau_done,updates_delivered_pct,final_accuracy_mean,final_accuracy_min,final_accuracy_max,energy_j"
+    summary "$3" static
+    summary "$2" mobility
+  } > "$out/mobility-summary.csv"
+  echo "wrote $out/mobility-summary.csv"
+fi
