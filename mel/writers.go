@@ -18,19 +18,57 @@ import (
 // which pandas and R read back as floats.
 func ftoa(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
-// CyclesCSV writes one CSV row per global cycle.
-type CyclesCSV struct {
-	w      *bufio.Writer
-	c      *csv.Writer
-	header bool
+// csvTable is a buffered CSV file whose header row is written before its first row, or at
+// Close if it has none, so that even an empty run leaves a file that tools can read.
+type csvTable struct {
+	w       *bufio.Writer
+	c       *csv.Writer
+	header  []string
+	started bool
 }
+
+func newCSVTable(w io.Writer, header []string) csvTable {
+	bw := bufio.NewWriter(w)
+	return csvTable{w: bw, c: csv.NewWriter(bw), header: header}
+}
+
+func (t *csvTable) start() error {
+	if t.started {
+		return nil
+	}
+	t.started = true
+	return t.c.Write(t.header)
+}
+
+// write writes one row, after the header if it is the first.
+func (t *csvTable) write(row []string) error {
+	if err := t.start(); err != nil {
+		return err
+	}
+	return t.c.Write(row)
+}
+
+// Close writes the header if no row was written, and flushes.
+func (t *csvTable) Close() error {
+	if err := t.start(); err != nil {
+		return err
+	}
+	t.c.Flush()
+	if err := t.c.Error(); err != nil {
+		return err
+	}
+	return t.w.Flush()
+}
+
+// CyclesCSV writes one CSV row per global cycle. Close writes the header if no cycle
+// completed, and flushes.
+type CyclesCSV struct{ csvTable }
 
 var _ Recorder = (*CyclesCSV)(nil)
 
 // NewCyclesCSV returns a recorder writing per-cycle metrics to w.
 func NewCyclesCSV(w io.Writer) *CyclesCSV {
-	bw := bufio.NewWriter(w)
-	return &CyclesCSV{w: bw, c: csv.NewWriter(bw)}
+	return &CyclesCSV{newCSVTable(w, CyclesHeader)}
 }
 
 // CyclesHeader is the header row of the per-cycle CSV file.
@@ -38,21 +76,8 @@ var CyclesHeader = []string{"cycle", "start_s", "end_s", "accuracy", "loss", "ob
 	"planned", "arrived", "tau_planned", "tau_done", "misses", "died", "energy_j", "alive",
 	"samples_trained"}
 
-func (r *CyclesCSV) writeHeader() error {
-	if r.header {
-		return nil
-	}
-	r.header = true
-	return r.c.Write(CyclesHeader)
-}
-
 // Cycle implements Recorder.
-func (r *CyclesCSV) Cycle(c CycleRecord) error {
-	if err := r.writeHeader(); err != nil {
-		return err
-	}
-	return r.c.Write(CycleRow(c))
-}
+func (r *CyclesCSV) Cycle(c CycleRecord) error { return r.write(CycleRow(c)) }
 
 // CycleRow returns the CSV fields of c in the order of CyclesHeader.
 func CycleRow(c CycleRecord) []string {
@@ -69,31 +94,15 @@ func (r *CyclesCSV) Event(Event) error { return nil }
 // Learner implements Recorder; it ignores the record.
 func (r *CyclesCSV) Learner(LearnerRecord) error { return nil }
 
-// Close writes the header if no cycle completed, and flushes.
-func (r *CyclesCSV) Close() error {
-	if err := r.writeHeader(); err != nil {
-		return err
-	}
-	r.c.Flush()
-	if err := r.c.Error(); err != nil {
-		return err
-	}
-	return r.w.Flush()
-}
-
-// LearnersCSV writes one CSV row per learner per global cycle.
-type LearnersCSV struct {
-	w      *bufio.Writer
-	c      *csv.Writer
-	header bool
-}
+// LearnersCSV writes one CSV row per learner per global cycle. Close writes the header if
+// no row was written, and flushes.
+type LearnersCSV struct{ csvTable }
 
 var _ Recorder = (*LearnersCSV)(nil)
 
 // NewLearnersCSV returns a recorder writing per-learner-per-cycle rows to w.
 func NewLearnersCSV(w io.Writer) *LearnersCSV {
-	bw := bufio.NewWriter(w)
-	return &LearnersCSV{w: bw, c: csv.NewWriter(bw)}
+	return &LearnersCSV{newCSVTable(w, LearnersHeader)}
 }
 
 // LearnersHeader is the header row of the per-learner CSV file.
@@ -102,20 +111,9 @@ var LearnersHeader = []string{"cycle", "learner", "outcome", "tau_planned", "tau
 	"compute_planned_s", "compute_s", "up_planned_s", "up_s", "energy_planned_j", "energy_j",
 	"battery_j", "train_loss"}
 
-func (r *LearnersCSV) writeHeader() error {
-	if r.header {
-		return nil
-	}
-	r.header = true
-	return r.c.Write(LearnersHeader)
-}
-
 // Learner implements Recorder.
 func (r *LearnersCSV) Learner(l LearnerRecord) error {
-	if err := r.writeHeader(); err != nil {
-		return err
-	}
-	return r.c.Write([]string{strconv.Itoa(l.Cycle), strconv.Itoa(l.Learner), string(l.Outcome),
+	return r.write([]string{strconv.Itoa(l.Cycle), strconv.Itoa(l.Learner), string(l.Outcome),
 		strconv.Itoa(l.TauPlanned), strconv.Itoa(l.TauDone), strconv.Itoa(l.Samples),
 		ftoa(l.RateBps), ftoa(l.DistanceM), ftoa(l.CapJ), ftoa(l.DownPlanned), ftoa(l.Down),
 		ftoa(l.ComputePlanned), ftoa(l.Compute), ftoa(l.UpPlanned), ftoa(l.Up),
@@ -127,18 +125,6 @@ func (r *LearnersCSV) Event(Event) error { return nil }
 
 // Cycle implements Recorder; it ignores the record.
 func (r *LearnersCSV) Cycle(CycleRecord) error { return nil }
-
-// Close writes the header if no row was written, and flushes.
-func (r *LearnersCSV) Close() error {
-	if err := r.writeHeader(); err != nil {
-		return err
-	}
-	r.c.Flush()
-	if err := r.c.Error(); err != nil {
-		return err
-	}
-	return r.w.Flush()
-}
 
 // jsonFloat marshals NaN and ±Inf, which JSON cannot represent, as null.
 type jsonFloat float64
