@@ -282,9 +282,33 @@ func TestPlot(t *testing.T) {
 		{"plot", results, "--kind", "pie", "--out", png},
 		{"plot", results, "--where", "colour=red", "--out", png},
 		{"plot", results, "--kind", "accuracy"},
+		{"plot", results, "--kind", "accuracy", "--out", filepath.Join(dir, "acc.gif")},
 	} {
 		if code, _, _ := runCLI(t, context.Background(), args...); code != exitUsage {
 			t.Errorf("%q: exit %d, want 2", args, code)
 		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "acc.gif")); err == nil {
+		t.Error("a refused --out acc.gif was written")
+	}
+}
+
+// merge refuses inputs that are not sweep results with exit 2 (bad input), naming the file
+// and the line, and writes nothing.
+func TestMergeBadInputExit2(t *testing.T) {
+	dir := t.TempDir()
+	notResults := filepath.Join(dir, "x.csv")
+	if err := os.WriteFile(notResults, []byte("a,b\n1,2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "merged.csv")
+	for _, in := range []string{notResults, filepath.Join(dir, "missing.csv")} {
+		code, _, errs := runCLI(t, context.Background(), "merge", out, in)
+		if code != exitUsage || !strings.Contains(errs, in) {
+			t.Errorf("merge %s: exit %d, stderr %q; want 2 and the file named", in, code, errs)
+		}
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("%s was written", out)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/mel-des/mel-des/figures"
@@ -46,6 +47,9 @@ func cmdPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if *out == "" && *csvOut == "" {
 		return usageErrorf("plot needs --out FILE.png or FILE.svg, or --csv FILE.csv, or both")
+	}
+	if ext := strings.ToLower(filepath.Ext(*out)); *out != "" && ext != ".png" && ext != ".svg" {
+		return usageErrorf("--out %s: unsupported format %q, want .png or .svg", *out, ext)
 	}
 	if !(*width > 0 && *height > 0) {
 		return usageErrorf("--width and --height must be > 0 inches")

@@ -146,11 +146,12 @@ func chooseShard(flagVal string, shards int) (sweep.Shard, error) {
 }
 
 // inputError turns errors about bad input (a bad sweep file or scenario, results that do
-// not belong to the sweep) into usage errors, exit code 2.
+// not belong to the sweep or are not results at all) into usage errors, exit code 2.
 func inputError(err error) error {
 	var se *sweep.Error
 	var sce *scenarios.Error
-	if errors.As(err, &se) || errors.As(err, &sce) {
+	var re *sweep.ResultsError
+	if errors.As(err, &se) || errors.As(err, &sce) || errors.As(err, &re) {
 		return &usageError{err.Error()}
 	}
 	return err

@@ -41,6 +41,17 @@ func (e *Error) Error() string {
 	return strings.Join(lines, "\n")
 }
 
+// ResultsError reports a results file or index that is not what a sweep writes (not CSV,
+// no cell hash, rows without an index, a foreign header), or inputs that cannot be merged:
+// bad input, as opposed to a failure to read or write. Callers tell it apart with errors.As.
+type ResultsError struct{ msg string }
+
+func (e *ResultsError) Error() string { return e.msg }
+
+func resultsErrorf(format string, a ...any) error {
+	return &ResultsError{fmt.Sprintf(format, a...)}
+}
+
 // add records a problem, dropping exact repeats.
 func (e *Error) add(format string, a ...any) {
 	p := fmt.Sprintf(format, a...)

@@ -36,7 +36,7 @@ type MergeReport struct {
 func Merge(out string, inputs []string, s *Sweep) (MergeReport, error) {
 	var rep MergeReport
 	if len(inputs) == 0 {
-		return rep, errors.New("sweep: merge: no input files")
+		return rep, resultsErrorf("sweep: merge: no input files")
 	}
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return rep, fmt.Errorf("sweep: %w", err)
@@ -61,14 +61,14 @@ func Merge(out string, inputs []string, s *Sweep) (MergeReport, error) {
 	var conflicts []string
 	for _, in := range inputs {
 		if _, err := os.Stat(in); errors.Is(err, fs.ErrNotExist) {
-			return rep, fmt.Errorf("sweep: merge: %s: no such file", in)
+			return rep, resultsErrorf("sweep: merge: %s: no such file", in)
 		}
 		t, err := load(in)
 		if err != nil {
 			return rep, err
 		}
 		if t.header == nil {
-			return rep, fmt.Errorf("sweep: merge: %s: empty, not a results file", in)
+			return rep, resultsErrorf("sweep: merge: %s: empty, not a results file", in)
 		}
 		switch {
 		case s != nil:
@@ -78,7 +78,7 @@ func Merge(out string, inputs []string, s *Sweep) (MergeReport, error) {
 		case merged.header == nil:
 			merged.header = t.header
 		case !slices.Equal(t.header, merged.header):
-			return rep, fmt.Errorf("sweep: merge: %s has the columns %s, but %s has %s; only results of the same sweep merge",
+			return rep, resultsErrorf("sweep: merge: %s has the columns %s, but %s has %s; only results of the same sweep merge",
 				in, strings.Join(t.header, ","), inputs[0], strings.Join(merged.header, ","))
 		}
 		rep.DroppedRows += t.droppedRows
@@ -99,7 +99,7 @@ func Merge(out string, inputs []string, s *Sweep) (MergeReport, error) {
 		}
 	}
 	if len(conflicts) > 0 {
-		return rep, fmt.Errorf("sweep: merge: %s; nothing written", strings.Join(conflicts, "; "))
+		return rep, resultsErrorf("sweep: merge: %s; nothing written", strings.Join(conflicts, "; "))
 	}
 	if s != nil {
 		merged.header = s.Header()

@@ -54,13 +54,13 @@ func load(path string) (*table, error) {
 		return t, nil // an empty file, or a header cut short
 	}
 	if t.header, err = parseLine(lines[0], -1); err != nil {
-		return nil, fmt.Errorf("sweep: %s:1: header: %v", path, err)
+		return nil, resultsErrorf("sweep: %s:1: header: %v", path, err)
 	}
 	var order []string // cells in order of first row
 	for i, line := range lines[1:] {
 		f, err := parseLine(line, len(t.header))
 		if err != nil {
-			return nil, fmt.Errorf("sweep: %s:%d: %v", path, i+2, err)
+			return nil, resultsErrorf("sweep: %s:%d: %v", path, i+2, err)
 		}
 		h := f[0]
 		if _, ok := t.rows[h]; !ok {
@@ -71,7 +71,7 @@ func load(path string) (*table, error) {
 	idx, err := os.ReadFile(path + IndexSuffix)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && len(t.rows) > 0:
-		return nil, fmt.Errorf("sweep: %s has %d rows but no index %s, so which cells are complete is unknown; "+
+		return nil, resultsErrorf("sweep: %s has %d rows but no index %s, so which cells are complete is unknown; "+
 			"restore the index or move the results away", path, len(lines)-1, path+IndexSuffix)
 	case errors.Is(err, fs.ErrNotExist):
 		t.missingHeader = true
@@ -84,7 +84,7 @@ func load(path string) (*table, error) {
 	if len(ilines) == 0 {
 		t.missingHeader = true
 	} else if h, err := parseLine(ilines[0], -1); err != nil || !slices.Equal(h, indexHeader) {
-		return nil, fmt.Errorf("sweep: %s:1: not a sweep index: want the header %s", path+IndexSuffix, strings.Join(indexHeader, ","))
+		return nil, resultsErrorf("sweep: %s:1: not a sweep index: want the header %s", path+IndexSuffix, strings.Join(indexHeader, ","))
 	}
 	seen := map[string]bool{}
 	for i := 1; i < len(ilines); i++ {
@@ -94,7 +94,7 @@ func load(path string) (*table, error) {
 			e, err = parseEntry(f)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("sweep: %s:%d: %v", path+IndexSuffix, i+1, err)
+			return nil, resultsErrorf("sweep: %s:%d: %v", path+IndexSuffix, i+1, err)
 		}
 		if seen[e.hash] || len(t.rows[e.hash]) != e.cycles {
 			t.droppedIndex++ // a repeat, or rows lost or repeated: the cell runs again
