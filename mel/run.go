@@ -54,7 +54,11 @@ func (s *System) Run(ctx context.Context, rec Recorder) (Summary, error) {
 	if err := s.setup(); err != nil {
 		return Summary{}, err
 	}
+	// AfterFunc runs its function on a goroutine of its own, also for a context that is
+	// already cancelled, so that case is read here: a run cancelled before it starts stops
+	// before its first event, not whenever that goroutine gets scheduled.
 	var stop atomic.Bool
+	stop.Store(ctx.Err() != nil)
 	defer context.AfterFunc(ctx, func() { stop.Store(true) })()
 	s.k.Schedule(0, s.startCycle)
 	for !s.done && s.err == nil {
