@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sync/atomic"
 
 	"github.com/mel-des/mel-des/mlcore"
 	"github.com/mel-des/mel-des/policy"
@@ -54,16 +53,19 @@ func (s *System) Run(ctx context.Context, rec Recorder) (Summary, error) {
 	if err := s.setup(); err != nil {
 		return Summary{}, err
 	}
-	// AfterFunc runs its function on a goroutine of its own, also for a context that is
-	// already cancelled, so that case is read here: a run cancelled before it starts stops
-	// before its first event, not whenever that goroutine gets scheduled.
-	var stop atomic.Bool
-	stop.Store(ctx.Err() != nil)
-	defer context.AfterFunc(ctx, func() { stop.Store(true) })()
+	// The context is polled before every event rather than watched with context.AfterFunc,
+	// whose function runs on a goroutine of its own: a cancel that has returned (Ctrl-C's
+	// handler, a recorder) is then seen at the very next event, never some events later.
+	// A non-blocking receive from a closed or nil channel costs a few nanoseconds.
+	done := ctx.Done()
 	s.k.Schedule(0, s.startCycle)
 	for !s.done && s.err == nil {
-		if stop.Load() {
+		select {
+		case <-done:
 			s.interrupt()
+		default:
+		}
+		if s.done {
 			break
 		}
 		if !s.k.Step() {
