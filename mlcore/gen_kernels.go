@@ -31,6 +31,16 @@ var s bytes.Buffer
 
 func p(format string, args ...any) { fmt.Fprintf(&s, format+"\n", args...) }
 
+// zeroReg clears a vector register: VPXORD reaches the upper 16 ZMM registers, which
+// VEX-encoded VXORPS cannot.
+func zeroReg(isa, reg string) {
+	if isa == "Z" {
+		p("\tVPXORD %s, %s, %s", reg, reg, reg)
+	} else {
+		p("\tVXORPS %s, %s, %s", reg, reg, reg)
+	}
+}
+
 // bcastAddr returns the address of row r's element in the strided operand:
 // rows 0-3 hang off SI, 4-7 off R8, 8-11 off R9, 12-15 off R10, with DX =
 // row stride in bytes and R11 = 3×DX.
@@ -81,19 +91,11 @@ func lanes(isa string, mr, nv int) {
 	p("\tSHLQ $2, CX")
 	p("\tMOVQ c+48(FP), DI")
 	p("\tMOVQ m+64(FP), R14")
-	if isa == "Z" {
-		p("\tVPXORD %s, %s, %s", zero, zero, zero)
-	} else {
-		p("\tVXORPS %s, %s, %s", zero, zero, zero)
-	}
+	zeroReg(isa, zero)
 	p("tile:")
 	for r := 0; r < mr; r++ {
 		for v := 0; v < nv; v++ {
-			if isa == "Z" {
-				p("\tVPXORD %s, %s, %s", acc(r, v), acc(r, v), acc(r, v))
-			} else {
-				p("\tVXORPS %s, %s, %s", acc(r, v), acc(r, v), acc(r, v))
-			}
+			zeroReg(isa, acc(r, v))
 		}
 	}
 	setBases(mr)
@@ -210,11 +212,7 @@ func upd(isa string, mr, nv int) {
 	p("tile:")
 	for r := 0; r < mr; r++ {
 		for v := 0; v < nv; v++ {
-			if isa == "Z" {
-				p("\tVPXORD %s, %s, %s", acc(r, v), acc(r, v), acc(r, v))
-			} else {
-				p("\tVXORPS %s, %s, %s", acc(r, v), acc(r, v), acc(r, v))
-			}
+			zeroReg(isa, acc(r, v))
 		}
 	}
 	setBases(mr)
