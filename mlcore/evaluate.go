@@ -58,12 +58,7 @@ func (m *MLP) evalChunk(ws *Workspace, test *Dataset, c int) evalPart {
 		m.forward(ws, test, batch)
 		z := ws.act[L]
 		for i, smp := range batch {
-			mx, arg := z[i], 0
-			for k := 1; k < C; k++ {
-				if v := z[k*ls+i]; v > mx {
-					mx, arg = v, k
-				}
-			}
+			mx, arg := colMax(z, ls, i, C)
 			var sum float64
 			for k := 0; k < C; k++ {
 				sum += math.Exp(float64(z[k*ls+i] - mx))
@@ -76,4 +71,17 @@ func (m *MLP) evalChunk(ws *Workspace, test *Dataset, c int) evalPart {
 		}
 	}
 	return p
+}
+
+// colMax returns the largest of sample i's logits (column i of z, whose rows are ls apart)
+// and its class, the first on ties. Softmax subtracts it for stability; evaluation and
+// training's accuracy count it as the prediction.
+func colMax(z []float32, ls, i, classes int) (float32, int) {
+	mx, arg := z[i], 0
+	for k := 1; k < classes; k++ {
+		if v := z[k*ls+i]; v > mx {
+			mx, arg = v, k
+		}
+	}
+	return mx, arg
 }

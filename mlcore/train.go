@@ -243,12 +243,7 @@ func (m *MLP) softmaxGrad(ws *Workspace, data *Dataset, batch []int, lanes int) 
 	var total float64
 	for i, s := range batch {
 		y := int(data.Y[s])
-		mx, arg := z[i], 0
-		for c := 1; c < C; c++ {
-			if v := z[c*ls+i]; v > mx {
-				mx, arg = v, c
-			}
-		}
+		mx, arg := colMax(z, ls, i, C)
 		var sum float64
 		for c := 0; c < C; c++ {
 			e := math.Exp(float64(z[c*ls+i] - mx))
