@@ -17,7 +17,8 @@ job) into OUT.csv and its index OUT.csv.done, in the sweep's cell order. Each SH
 its index SHARD.csv.done next to it: only the cells it lists as complete are taken, so the
 rows of a shard stopped midway are left out (and counted). A cell complete in several
 inputs is kept once, with a note, if its rows are identical; different rows are an error
-and nothing is written.
+and nothing is written. Inputs that are missing, are not sweep results, or conflict are
+bad input: exit code 2.
 
 With --sweep, the output follows that sweep's cell order and the cells that no input holds
 are listed by their axis values: what there is gets written, and the exit code is 1 until
