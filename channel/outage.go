@@ -118,6 +118,20 @@ const (
 	StartStationary
 )
 
+// OnOff configures a learner's random link outages: the link alternates between up and down
+// periods with exponentially distributed lengths of the given means, in seconds. It is what a
+// scenario's [learners.outages] table decodes into.
+type OnOff struct {
+	MeanUp   float64 // mean time the link stays up, s (> 0)
+	MeanDown float64 // mean time the link stays down, s (> 0)
+}
+
+// New returns the process, stationary from time 0, drawing from the stream seed. Errors
+// are those of NewRandomOnOff.
+func (o OnOff) New(seed uint64) (*RandomOnOff, error) {
+	return NewRandomOnOff(o.MeanUp, o.MeanDown, StartStationary, seed)
+}
+
 // RandomOnOff is an alternating renewal process with exponentially
 // distributed up and down times. Times before 0 are treated as time 0.
 //

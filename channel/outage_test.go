@@ -272,3 +272,40 @@ func TestRandomOnOffInfPanics(t *testing.T) {
 	}()
 	o.Up(math.Inf(1))
 }
+
+// TestOnOffNew: the scenario's outage config builds exactly the stationary random on/off
+// process of the same means and seed, with its validation.
+func TestOnOffNew(t *testing.T) {
+	for seed := range uint64(20) {
+		cfg := OnOff{MeanUp: 4, MeanDown: 0.5}
+		got, err := cfg.New(seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := NewRandomOnOff(4, 0.5, StartStationary, seed)
+		// Walk the changes of both: the same states and the same change times.
+		for ti, n := 0.0, 0; n < 200; n++ {
+			if got.Up(ti) != want.Up(ti) || got.NextChange(ti) != want.NextChange(ti) {
+				t.Fatalf("seed %d, t=%v: Up %v, next change %v; NewRandomOnOff gives %v, %v",
+					seed, ti, got.Up(ti), got.NextChange(ti), want.Up(ti), want.NextChange(ti))
+			}
+			ti = want.NextChange(ti)
+		}
+	}
+	// Across seeds both states occur at time 0, so the start is stationary, not StartUp.
+	ups := 0
+	for seed := range uint64(200) {
+		o, _ := OnOff{MeanUp: 1, MeanDown: 1}.New(seed)
+		if o.Up(0) {
+			ups++
+		}
+	}
+	if ups < 60 || ups > 140 {
+		t.Errorf("%d of 200 processes up at 0, want about 100", ups)
+	}
+	for _, bad := range []OnOff{{}, {MeanUp: 1}, {MeanUp: 1, MeanDown: math.NaN()}, {MeanUp: math.Inf(1), MeanDown: 1}} {
+		if _, err := bad.New(1); err == nil || !strings.HasPrefix(err.Error(), "channel: random on/off mean") {
+			t.Errorf("%+v: error %v", bad, err)
+		}
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/mel-des/mel-des/param"
 )
 
 // Point is a position in the plane in metres, with the orchestrator at the
@@ -84,6 +86,16 @@ func (s Static) DistanceAt(float64) float64 { return Point(s).Norm() }
 // MaxSpeed returns 0.
 func (Static) MaxSpeed() float64 { return 0 }
 
+func init() {
+	RegisterMobility(MobilityModel{
+		Name:    StaticModel,
+		Summary: "the learner stays at its start position",
+		New: func(_ param.Values, _ Cell, start Point, _ uint64) (Mobility, error) {
+			return Static(start), nil
+		},
+	})
+}
+
 // checkCell validates the cell radius and a starting point inside it.
 func checkCell(model string, radius float64, start Point) error {
 	if !(radius > 0) || math.IsInf(radius, 1) {
@@ -91,25 +103,6 @@ func checkCell(model string, radius float64, start Point) error {
 	}
 	if math.IsNaN(start.X) || math.IsNaN(start.Y) || start.Norm() > radius {
 		return fmt.Errorf("device: %s.Start %v must lie within the cell of radius %v m", model, start, radius)
-	}
-	return nil
-}
-
-// checkSpeeds validates a speed range; minimum may be zero only if
-// zeroMinOK.
-func checkSpeeds(model string, lo, hi float64, zeroMinOK bool) error {
-	if !(lo > 0) && !(zeroMinOK && lo == 0) {
-		op := ">"
-		if zeroMinOK {
-			op = ">="
-		}
-		return fmt.Errorf("device: %s.MinSpeed must be %s 0 m/s, got %v", model, op, lo)
-	}
-	if !(hi > 0) || math.IsInf(hi, 1) {
-		return fmt.Errorf("device: %s.MaxSpeed must be finite and > 0 m/s, got %v", model, hi)
-	}
-	if lo > hi {
-		return fmt.Errorf("device: %s.MinSpeed %v must not exceed MaxSpeed %v m/s", model, lo, hi)
 	}
 	return nil
 }

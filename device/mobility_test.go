@@ -1,10 +1,13 @@
 package device
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/mel-des/mel-des/param"
 )
 
 func TestPoint(t *testing.T) {
@@ -83,17 +86,18 @@ func TestStaticAndSampleStep(t *testing.T) {
 func TestRandomWaypointValidation(t *testing.T) {
 	ok := RandomWaypointConfig{Radius: 100, MinSpeed: 1, MaxSpeed: 2, PauseS: 1}
 	tests := []struct {
-		field string
-		edit  func(*RandomWaypointConfig)
+		want string // a substring naming the field
+		key  string // the scenario key of a speed problem, "" for the others
+		edit func(*RandomWaypointConfig)
 	}{
-		{"Radius", func(c *RandomWaypointConfig) { c.Radius = 0 }},
-		{"Radius", func(c *RandomWaypointConfig) { c.Radius = math.Inf(1) }},
-		{"Start", func(c *RandomWaypointConfig) { c.Start = Point{80, 80} }},
-		{"MinDist", func(c *RandomWaypointConfig) { c.MinDist = 101 }},
-		{"MinSpeed", func(c *RandomWaypointConfig) { c.MinSpeed = 0 }},
-		{"MaxSpeed", func(c *RandomWaypointConfig) { c.MaxSpeed = math.NaN() }},
-		{"MinSpeed 3 must not exceed MaxSpeed", func(c *RandomWaypointConfig) { c.MinSpeed = 3 }},
-		{"PauseS", func(c *RandomWaypointConfig) { c.PauseS = -1 }},
+		{"Radius", "", func(c *RandomWaypointConfig) { c.Radius = 0 }},
+		{"Radius", "", func(c *RandomWaypointConfig) { c.Radius = math.Inf(1) }},
+		{"Start", "", func(c *RandomWaypointConfig) { c.Start = Point{80, 80} }},
+		{"MinDist", "", func(c *RandomWaypointConfig) { c.MinDist = 101 }},
+		{"min_speed_mps: random waypoint needs min_speed_mps > 0", keyMinSpeed, func(c *RandomWaypointConfig) { c.MinSpeed = 0 }},
+		{"max_speed_mps: must be in (0, 100] m/s, got nan", keyMaxSpeed, func(c *RandomWaypointConfig) { c.MaxSpeed = math.NaN() }},
+		{"max_speed_mps: max_speed_mps = 2 is below min_speed_mps = 3", keyMaxSpeed, func(c *RandomWaypointConfig) { c.MinSpeed = 3 }},
+		{"PauseS", "", func(c *RandomWaypointConfig) { c.PauseS = -1 }},
 	}
 	if _, err := NewRandomWaypoint(ok); err != nil {
 		t.Fatal(err)
@@ -102,8 +106,15 @@ func TestRandomWaypointValidation(t *testing.T) {
 		c := ok
 		tc.edit(&c)
 		_, err := NewRandomWaypoint(c)
-		if err == nil || !strings.Contains(err.Error(), tc.field) || !strings.HasPrefix(err.Error(), "device: RandomWaypoint.") {
-			t.Errorf("%s: error %v", tc.field, err)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "device: RandomWaypoint") {
+			t.Errorf("%s: error %v", tc.want, err)
+			continue
+		}
+		if tc.key != "" {
+			var p *param.Problem
+			if !errors.As(err, &p) || p.Key != tc.key {
+				t.Errorf("%s: error %v is not a *param.Problem on %s", tc.want, err, tc.key)
+			}
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package device
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -9,6 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/mel-des/mel-des/param"
 )
 
 // TracePoint is a recorded position: the learner is at (X, Y) metres at
@@ -22,6 +25,7 @@ type TracePoint struct {
 // first position and after the last it holds the last.
 type Trace struct {
 	points   []TracePoint
+	lines    []int // the CSV line of each point, when parsed from CSV
 	maxSpeed float64
 }
 
@@ -112,6 +116,7 @@ func ParseTraceCSV(r io.Reader) (*Trace, error) {
 	cr.FieldsPerRecord = 3
 	cr.TrimLeadingSpace = true
 	var points []TracePoint
+	var lines []int
 	first := true
 	for {
 		rec, err := cr.Read()
@@ -148,11 +153,72 @@ func ParseTraceCSV(r io.Reader) (*Trace, error) {
 			return nil, fmt.Errorf("device: trace CSV line %d: %w", line, err)
 		}
 		points = append(points, p)
+		lines = append(lines, line)
 	}
 	if len(points) == 0 {
 		return nil, errors.New("device: trace CSV: no data rows")
 	}
-	return NewTrace(points)
+	tr, err := NewTrace(points)
+	if err != nil {
+		return nil, err
+	}
+	tr.lines = lines
+	return tr, nil
+}
+
+// Line returns the CSV line of point i of a trace read by ParseTraceCSV, or 0 if the trace
+// was built from points. Panics if i is out of range.
+func (tr *Trace) Line(i int) int {
+	if tr.lines == nil {
+		_ = tr.points[i]
+		return 0
+	}
+	return tr.lines[i]
+}
+
+// traceKey is the trace model's parameter: the CSV file.
+const traceKey = "trace"
+
+func init() {
+	RegisterMobility(MobilityModel{
+		Name:    "trace",
+		Summary: "replay recorded positions from a CSV file with columns t,x,y",
+		Params: []param.Spec{{Key: traceKey, Kind: param.File, Required: true,
+			Doc: "a CSV file with columns t,x,y (s, m, m), relative to the scenario file"}},
+		ImpliedBy:  traceKey,
+		Positioned: true,
+		Check: func(p param.Values, cell Cell) error {
+			f := p.File(traceKey)
+			tr, err := parseTraceFile(f)
+			if err != nil {
+				return &param.Problem{Key: traceKey, Msg: err.Error()}
+			}
+			for i, q := range tr.points {
+				if r := math.Hypot(q.X, q.Y); r > cell.Radius {
+					return param.Errorf(traceKey, "trace %s line %d: the point is %.1f m from the orchestrator at t = %s s, outside the cell of radius %s m",
+						f.Path, tr.Line(i), r, param.FormatNumber(q.T), param.FormatNumber(cell.Radius))
+				}
+			}
+			return nil
+		},
+		New: func(p param.Values, _ Cell, _ Point, _ uint64) (Mobility, error) {
+			return parseTraceFile(p.File(traceKey))
+		},
+	})
+}
+
+// parseTraceFile parses a trace CSV file, naming the file in errors.
+func parseTraceFile(f param.FileData) (*Trace, error) {
+	tr, err := ParseTraceCSV(bytes.NewReader(f.Data))
+	if err != nil {
+		msg := strings.TrimPrefix(err.Error(), "device: ")
+		msg = strings.TrimPrefix(strings.TrimPrefix(msg, "trace CSV"), ":")
+		if msg = strings.TrimSpace(msg); strings.HasPrefix(msg, "line ") {
+			return nil, fmt.Errorf("trace %s %s", f.Path, msg)
+		}
+		return nil, fmt.Errorf("trace %s: %s", f.Path, msg)
+	}
+	return tr, nil
 }
 
 // isHeader reports whether rec is the header t,x,y (any case).

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/mel-des/mel-des/param"
 )
 
 // streamWalk keeps the random walk stream apart from other models' streams
@@ -25,6 +27,22 @@ type RandomWalkConfig struct {
 	Start Point
 	// Seed selects the random stream.
 	Seed uint64
+}
+
+func init() {
+	RegisterMobility(MobilityModel{
+		Name:    "walk",
+		Summary: "random walk: every turn_s seconds a new uniform direction and speed, reflecting at the cell edge",
+		Params: append(speedSpecs(), param.Spec{Key: "turn_s", Kind: param.Float, Unit: "s",
+			Range: param.Positive(1e6), Default: 10.0, Doc: "a new speed and direction every turn_s seconds"}),
+		Check: func(p param.Values, _ Cell) error {
+			return checkSpeedRange(p.Float(keyMinSpeed), p.Float(keyMaxSpeed), true, "a random walk")
+		},
+		New: func(p param.Values, cell Cell, start Point, seed uint64) (Mobility, error) {
+			return NewRandomWalk(RandomWalkConfig{Radius: cell.Radius, MinSpeed: p.Float(keyMinSpeed),
+				MaxSpeed: p.Float(keyMaxSpeed), IntervalS: p.Float("turn_s"), Start: start, Seed: seed})
+		},
+	})
 }
 
 // RandomWalk is a random walk inside the cell: every interval the learner
@@ -51,8 +69,8 @@ func NewRandomWalk(cfg RandomWalkConfig) (*RandomWalk, error) {
 	if err := checkCell("RandomWalk", cfg.Radius, cfg.Start); err != nil {
 		return nil, err
 	}
-	if err := checkSpeeds("RandomWalk", cfg.MinSpeed, cfg.MaxSpeed, true); err != nil {
-		return nil, err
+	if err := checkSpeedRange(cfg.MinSpeed, cfg.MaxSpeed, true, "a random walk"); err != nil {
+		return nil, fmt.Errorf("device: RandomWalk: %w", err)
 	}
 	if !(cfg.IntervalS > 0) || math.IsInf(cfg.IntervalS, 1) {
 		return nil, fmt.Errorf("device: RandomWalk.IntervalS must be finite and > 0 s, got %v", cfg.IntervalS)

@@ -1,10 +1,13 @@
 package device
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/mel-des/mel-des/param"
 )
 
 // TestReflectPathByHand checks reflections worked out on paper.
@@ -87,16 +90,17 @@ func TestReflectPathGrazing(t *testing.T) {
 func TestRandomWalkValidation(t *testing.T) {
 	ok := RandomWalkConfig{Radius: 100, MinSpeed: 0, MaxSpeed: 2, IntervalS: 5}
 	tests := []struct {
-		field string
-		edit  func(*RandomWalkConfig)
+		want string // a substring naming the field
+		key  string // the scenario key of a speed problem, "" for the others
+		edit func(*RandomWalkConfig)
 	}{
-		{"Radius", func(c *RandomWalkConfig) { c.Radius = -5 }},
-		{"Start", func(c *RandomWalkConfig) { c.Start = Point{0, 100.5} }},
-		{"MinSpeed", func(c *RandomWalkConfig) { c.MinSpeed = -1 }},
-		{"MaxSpeed", func(c *RandomWalkConfig) { c.MaxSpeed = 0 }},
-		{"must not exceed MaxSpeed", func(c *RandomWalkConfig) { c.MinSpeed = 2.5 }},
-		{"IntervalS", func(c *RandomWalkConfig) { c.IntervalS = 0 }},
-		{"IntervalS", func(c *RandomWalkConfig) { c.IntervalS = math.Inf(1) }},
+		{"Radius", "", func(c *RandomWalkConfig) { c.Radius = -5 }},
+		{"Start", "", func(c *RandomWalkConfig) { c.Start = Point{0, 100.5} }},
+		{"min_speed_mps: must be in [0, 100] m/s, got -1", keyMinSpeed, func(c *RandomWalkConfig) { c.MinSpeed = -1 }},
+		{"max_speed_mps: must be in (0, 100] m/s, got 0", keyMaxSpeed, func(c *RandomWalkConfig) { c.MaxSpeed = 0 }},
+		{"max_speed_mps: max_speed_mps = 2 is below min_speed_mps = 2.5", keyMaxSpeed, func(c *RandomWalkConfig) { c.MinSpeed = 2.5 }},
+		{"IntervalS", "", func(c *RandomWalkConfig) { c.IntervalS = 0 }},
+		{"IntervalS", "", func(c *RandomWalkConfig) { c.IntervalS = math.Inf(1) }},
 	}
 	if _, err := NewRandomWalk(ok); err != nil {
 		t.Fatal(err)
@@ -105,8 +109,15 @@ func TestRandomWalkValidation(t *testing.T) {
 		c := ok
 		tc.edit(&c)
 		_, err := NewRandomWalk(c)
-		if err == nil || !strings.Contains(err.Error(), tc.field) || !strings.HasPrefix(err.Error(), "device: RandomWalk.") {
-			t.Errorf("%s: error %v", tc.field, err)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "device: RandomWalk") {
+			t.Errorf("%s: error %v", tc.want, err)
+			continue
+		}
+		if tc.key != "" {
+			var p *param.Problem
+			if !errors.As(err, &p) || p.Key != tc.key {
+				t.Errorf("%s: error %v is not a *param.Problem on %s", tc.want, err, tc.key)
+			}
 		}
 	}
 }

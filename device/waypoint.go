@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+
+	"github.com/mel-des/mel-des/param"
 )
 
 // streamWaypoint keeps the random waypoint stream apart from other models'
@@ -30,6 +32,23 @@ type RandomWaypointConfig struct {
 	Start Point
 	// Seed selects the random stream.
 	Seed uint64
+}
+
+func init() {
+	RegisterMobility(MobilityModel{
+		Name:    "waypoint",
+		Summary: "random waypoint: travel to a uniform point of the cell at a uniform speed, pause, repeat",
+		Params: append(speedSpecs(), param.Spec{Key: "pause_s", Kind: param.Float, Unit: "s",
+			Range: param.Closed(0, 1e6), Default: 0.0, Doc: "pause at each waypoint"}),
+		Check: func(p param.Values, _ Cell) error {
+			return checkSpeedRange(p.Float(keyMinSpeed), p.Float(keyMaxSpeed), false, "random waypoint")
+		},
+		New: func(p param.Values, cell Cell, start Point, seed uint64) (Mobility, error) {
+			return NewRandomWaypoint(RandomWaypointConfig{Radius: cell.Radius, MinDist: cell.MinDist,
+				MinSpeed: p.Float(keyMinSpeed), MaxSpeed: p.Float(keyMaxSpeed), PauseS: p.Float("pause_s"),
+				Start: start, Seed: seed})
+		},
+	})
 }
 
 // RandomWaypoint is the random waypoint model: from its start the learner
@@ -60,8 +79,8 @@ func NewRandomWaypoint(cfg RandomWaypointConfig) (*RandomWaypoint, error) {
 	if !(cfg.MinDist >= 0) || cfg.MinDist > cfg.Radius {
 		return nil, fmt.Errorf("device: RandomWaypoint.MinDist must be in [0, Radius %v] m, got %v", cfg.Radius, cfg.MinDist)
 	}
-	if err := checkSpeeds("RandomWaypoint", cfg.MinSpeed, cfg.MaxSpeed, false); err != nil {
-		return nil, err
+	if err := checkSpeedRange(cfg.MinSpeed, cfg.MaxSpeed, false, "random waypoint"); err != nil {
+		return nil, fmt.Errorf("device: RandomWaypoint: %w", err)
 	}
 	if !(cfg.PauseS >= 0) || math.IsInf(cfg.PauseS, 1) {
 		return nil, fmt.Errorf("device: RandomWaypoint.PauseS must be finite and >= 0 s, got %v", cfg.PauseS)
