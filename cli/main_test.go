@@ -123,7 +123,7 @@ func TestRunQuickstart(t *testing.T) {
 	if err != nil || !json.Valid(b) {
 		t.Errorf("trace.json is not valid JSON: %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "config.txt")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "scenario.toml")); err != nil {
 		t.Error(err)
 	}
 	leftovers, _ := filepath.Glob(filepath.Join(dir, ".*partial*"))
@@ -147,7 +147,7 @@ func TestRunDeterministicFiles(t *testing.T) {
 			t.Fatalf("run %d: exit %d, stdout %q (want nothing with --quiet)\n%s", i, code, out, errs)
 		}
 	}
-	for _, f := range []string{"cycles.csv", "learners.csv", "trace.jsonl", "trace.json", "config.txt"} {
+	for _, f := range []string{"cycles.csv", "learners.csv", "trace.jsonl", "trace.json", "scenario.toml"} {
 		a, _ := os.ReadFile(filepath.Join(base, "1", f))
 		b, _ := os.ReadFile(filepath.Join(base, "2", f))
 		if len(a) == 0 || !bytes.Equal(a, b) {
@@ -310,5 +310,33 @@ func TestMergeBadInputExit2(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Errorf("%s was written", out)
+	}
+}
+
+// The scenario.toml a run writes repeats the run: run from it into another directory, every
+// file comes out byte for byte the same, the trace file it reads included.
+func TestRunRepeatsFromScenarioTOML(t *testing.T) {
+	base := t.TempDir()
+	first := filepath.Join(base, "first")
+	code, out, errs := runCLI(t, context.Background(), "run", "mobility", "--quiet", "--cycles", "1",
+		"--set", "dataset.train_subset=1500", "--set", "dataset.test_subset=500", "--out", first)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	second := filepath.Join(base, "second")
+	code, out, errs = runCLI(t, context.Background(), "run", filepath.Join(first, "scenario.toml"), "--quiet", "--out", second)
+	if code != exitOK {
+		t.Fatalf("rerun: exit %d\n%s%s", code, out, errs)
+	}
+	names, _ := os.ReadDir(first)
+	if len(names) != 6 {
+		t.Errorf("run directory holds %d files, want 4 outputs, scenario.toml and the bus route", len(names))
+	}
+	for _, e := range names {
+		a, _ := os.ReadFile(filepath.Join(first, e.Name()))
+		b, err := os.ReadFile(filepath.Join(second, e.Name()))
+		if err != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s differs when the run is repeated from its scenario.toml (%v)", e.Name(), err)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -9,9 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mel-des/mel-des/mel"
+	"github.com/mel-des/mel-des/param"
 	"github.com/mel-des/mel-des/scenarios"
 )
 
@@ -23,7 +26,9 @@ quickstart) and writes, into a fresh run directory:
   trace.jsonl    the event trace, one JSON object per line
   trace.json     the same trace in Chrome trace-event format: open it in https://ui.perfetto.dev
                  ("Open trace file") or chrome://tracing, one track per learner
-  config.txt     the fully resolved configuration, one key per line
+  scenario.toml  the resolved scenario: every key at its value for this run, in the documented
+                 keys and units (with any trace file it reads beside it), so that
+                 mel-des run DIR/scenario.toml repeats the run byte for byte
 
 Files appear only when complete. Ctrl-C stops at the next event and keeps every completed
 cycle (exit code 130). The same scenario and seed give byte-identical files, whatever
@@ -149,8 +154,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return fmt.Errorf("writing %s: %w", f.path, err)
 		}
 	}
-	if err := writeFileAtomic(filepath.Join(dir, "config.txt"), []byte(sc.Canonical())); err != nil {
-		return fmt.Errorf("writing config.txt: %w", err)
+	if err := writeScenario(dir, sc); err != nil {
+		return err
 	}
 	if !*quiet {
 		if err := printSummary(stdout, sum, wall, dir); err != nil {
@@ -163,26 +168,51 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	return nil
 }
 
+// writeScenario writes the resolved scenario as scenario.toml into dir, with every file it
+// reads (mobility traces) beside it under its base name (numbered when two differ), so that
+// the directory repeats the run on its own.
+func writeScenario(dir string, sc *scenarios.Scenario) error {
+	written := map[string][]byte{}
+	var werr error
+	text := sc.TOML(func(f param.FileData) string {
+		base := filepath.Base(f.Path)
+		ext := filepath.Ext(base)
+		name := base
+		for i := 2; ; i++ {
+			prev, taken := written[name]
+			if !taken {
+				break
+			}
+			if bytes.Equal(prev, f.Data) {
+				return name
+			}
+			name = fmt.Sprintf("%s-%d%s", strings.TrimSuffix(base, ext), i, ext)
+		}
+		written[name] = f.Data
+		if err := writeFileAtomic(filepath.Join(dir, name), f.Data); err != nil && werr == nil {
+			werr = fmt.Errorf("writing %s: %w", name, err)
+		}
+		return name
+	})
+	if werr != nil {
+		return werr
+	}
+	if err := writeFileAtomic(filepath.Join(dir, "scenario.toml"), []byte(text)); err != nil {
+		return fmt.Errorf("writing scenario.toml: %w", err)
+	}
+	return nil
+}
+
 // openOutputs creates the selected output files in dir and a recorder writing to them.
 func openOutputs(dir string, kinds []string) ([]*atomicFile, mel.Recorders, error) {
 	var files []*atomicFile
 	var rec mel.Recorders
 	for _, kind := range kinds {
-		var name string
-		var mk func(io.Writer) mel.Recorder
-		switch kind {
-		case "cycles":
-			name, mk = "cycles.csv", func(w io.Writer) mel.Recorder { return mel.NewCyclesCSV(w) }
-		case "learners":
-			name, mk = "learners.csv", func(w io.Writer) mel.Recorder { return mel.NewLearnersCSV(w) }
-		case "trace":
-			name, mk = "trace.jsonl", func(w io.Writer) mel.Recorder { return mel.NewTraceJSONL(w) }
-		case "chrome":
-			name, mk = "trace.json", func(w io.Writer) mel.Recorder { return mel.NewTraceChrome(w) }
-		default:
+		o, ok := mel.LookupOutput(kind)
+		if !ok {
 			return nil, nil, fmt.Errorf("unknown output kind %q", kind)
 		}
-		f, err := createAtomic(filepath.Join(dir, name))
+		f, err := createAtomic(filepath.Join(dir, o.File))
 		if err != nil {
 			for _, f := range files {
 				f.Abort()
@@ -190,7 +220,7 @@ func openOutputs(dir string, kinds []string) ([]*atomicFile, mel.Recorders, erro
 			return nil, nil, err
 		}
 		files = append(files, f)
-		rec = append(rec, mk(f))
+		rec = append(rec, o.New(f))
 	}
 	return files, rec, nil
 }

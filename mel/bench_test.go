@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mel-des/mel-des/dataset"
 	"github.com/mel-des/mel-des/mlcore"
 )
 
@@ -12,12 +13,12 @@ import (
 // ha-async-sai, c = 1) on all cores — three per iteration, so that the one-off set-up (model
 // initialisation, the learners' model buffers) weighs as it does in a run of a few cycles —
 // and reports the samples the learners trained per wall second. It also runs the very same
-// cycles with the real training, averaging and evaluation switched off (noSGD) and reports
+// cycles with the real training, averaging and evaluation switched off (WithoutTraining) and reports
 // that wall time as a share of the real one: "overhead-%" is everything the simulation adds
 // to mlcore's arithmetic (set-up, kernel, policy, channel integration, sample partitions,
 // model copies to the learners, the four output files written to memory).
 func BenchmarkCycle(b *testing.B) {
-	train, test, err := mlcore.LoadMNIST("")
+	train, test, err := dataset.LoadMNIST("")
 	if err != nil {
 		b.Skip(err)
 	}
@@ -26,12 +27,15 @@ func BenchmarkCycle(b *testing.B) {
 	pool := mlcore.NewPool(0)
 	defer pool.Close()
 	run := func(noSGD bool) (time.Duration, int64) {
-		s, err := New(cfg, WithPool(pool), WithData(train, test))
+		opts := []Option{WithPool(pool), WithData(train, test)}
+		if noSGD {
+			opts = append(opts, WithoutTraining())
+		}
+		s, err := New(cfg, opts...)
 		if err != nil {
 			b.Fatal(err)
 		}
-		s.noSGD = noSGD
-		var o outputs
+		var o runFiles
 		rec := o.recorder()
 		start := time.Now()
 		sum, err := s.Run(context.Background(), rec)

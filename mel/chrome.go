@@ -23,7 +23,7 @@ type TraceChrome struct {
 	err   error
 }
 
-var _ Recorder = (*TraceChrome)(nil)
+var _ EventRecorder = (*TraceChrome)(nil)
 
 // NewTraceChrome returns a recorder writing a Chrome trace to w.
 func NewTraceChrome(w io.Writer) *TraceChrome {
@@ -74,7 +74,7 @@ func (r *TraceChrome) track(learner int) int {
 // us converts simulated seconds to trace microseconds.
 func us(s float64) float64 { return s * 1e6 }
 
-// Event implements Recorder.
+// Event implements EventRecorder.
 func (r *TraceChrome) Event(e Event) error {
 	tid := r.track(e.Learner)
 	args := map[string]any{"cycle": e.Cycle}
@@ -119,12 +119,6 @@ func (r *TraceChrome) Event(e Event) error {
 	r.obj(ev)
 	return r.err
 }
-
-// Learner implements Recorder; it ignores the record.
-func (r *TraceChrome) Learner(LearnerRecord) error { return nil }
-
-// Cycle implements Recorder; it ignores the record.
-func (r *TraceChrome) Cycle(CycleRecord) error { return nil }
 
 // Close completes the JSON document and flushes.
 func (r *TraceChrome) Close() error {

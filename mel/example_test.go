@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/mel-des/mel-des/dataset"
+	"github.com/mel-des/mel-des/device"
 	"github.com/mel-des/mel-des/mel"
+	"github.com/mel-des/mel-des/param"
 )
 
 // A small synthetic run: four learners at 250 m, the paper's radio and energy settings,
@@ -15,13 +18,13 @@ func Example() {
 	cfg.Staleness = 2
 	cfg.MinSamples = 20
 	cfg.CyclesPerSample = 1.68e6 // the paper's C_m, although the network below is small
-	cfg.Data = mel.Data{Source: mel.Synthetic, SyntheticTrain: 1200, SyntheticTest: 400,
-		SyntheticDim: 24, SyntheticClasses: 4}
-	cfg.Model = mel.Model{Layers: []int{24, 16, 4}, Batch: 16, LR: 0.1}
+	cfg.Data = mel.Data{Source: dataset.Config{Source: "synthetic", Params: param.Values{
+		"synthetic_train": 1200, "synthetic_test": 400, "synthetic_dim": 24, "synthetic_classes": 4}}}
+	cfg.Model = mel.Model{Hidden: []int{16}, Batch: 16, LR: 0.1}
 	cfg.Learners = nil
 	for _, ghz := range []float64{2.4, 1.4, 1.0, 0.7} {
 		l := mel.DefaultLearner(ghz * 1e9)
-		l.Position = &mel.Point{X: 250}
+		l.Position = &device.Point{X: 250}
 		cfg.Learners = append(cfg.Learners, l)
 	}
 	s, err := mel.New(cfg)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mel-des/mel-des/channel"
+	"github.com/mel-des/mel-des/device"
 	"github.com/mel-des/mel-des/mlcore"
 
 	"github.com/mel-des/mel-des/policy"
@@ -27,11 +29,11 @@ func goldenConfig() Config {
 	c.Cycles = 4
 	c.PolicyParams = policy.Params{"allow_exclusion": true}
 	c.Learners[1].Position = nil
-	c.Learners[1].Mobility = Mobility{Kind: TraceMobility, Trace: []Waypoint{{0, -250, 0}, {10, -490, 0}}}
-	c.Learners[2].Outages = []Interval{{Start: 9.99, Duration: 0.5}}
+	c.Learners[1].Mobility = traceMobility([3]float64{0, -250, 0}, [3]float64{10, -490, 0})
+	c.Learners[2].Outages = []channel.Interval{{Start: 9.99, Duration: 0.5}}
 	c.Learners[3].BatteryJ = 0.2
 	slow := DefaultLearner(1e6)
-	slow.Position = &Point{X: 0, Y: 100}
+	slow.Position = &device.Point{X: 0, Y: 100}
 	c.Learners = append(c.Learners, slow)
 	return c
 }

@@ -91,45 +91,74 @@ type Event struct {
 	Note    string  // free text: plan summary, reason the run ended
 }
 
-// Recorder receives the typed records of a run in simulated-time order. Implementations must
-// not retain the records' slices. Close flushes and completes the output; a run calls it once,
-// also when it stops early, so that files are complete and parseable.
+// Recorder receives the records of a run. Close flushes and completes the output; a run's
+// caller calls it once, also when the run stops early, so that files are complete and
+// parseable. What a recorder receives depends on which of EventRecorder, LearnerRecorder and
+// CycleRecorder it also implements (in the manner of io.WriterTo beside io.Writer): a writer
+// of per-cycle metrics implements CycleRecorder and nothing else. Records arrive in
+// simulated-time order; implementations must not retain their slices.
 type Recorder interface {
-	Event(Event) error
-	Learner(LearnerRecord) error
-	Cycle(CycleRecord) error
 	Close() error
 }
 
-// Recorders fans records out to several recorders in order. The first error is returned, but
-// every recorder still receives every record and is closed.
+// EventRecorder is a Recorder that receives the event trace.
+type EventRecorder interface {
+	Recorder
+	Event(Event) error
+}
+
+// LearnerRecorder is a Recorder that receives a row per learner per cycle.
+type LearnerRecorder interface {
+	Recorder
+	Learner(LearnerRecord) error
+}
+
+// CycleRecorder is a Recorder that receives a row per cycle.
+type CycleRecorder interface {
+	Recorder
+	Cycle(CycleRecord) error
+}
+
+// Recorders fans records out to several recorders in order: each record goes to those that
+// receive its kind. The first error is returned, but every recorder still receives every
+// record and is closed.
 type Recorders []Recorder
 
-var _ Recorder = Recorders(nil)
+var (
+	_ EventRecorder   = Recorders(nil)
+	_ LearnerRecorder = Recorders(nil)
+	_ CycleRecorder   = Recorders(nil)
+)
 
-// Event implements Recorder.
+// Event implements EventRecorder.
 func (rs Recorders) Event(e Event) error {
 	var errs []error
 	for _, r := range rs {
-		errs = append(errs, r.Event(e))
+		if er, ok := r.(EventRecorder); ok {
+			errs = append(errs, er.Event(e))
+		}
 	}
 	return errors.Join(errs...)
 }
 
-// Learner implements Recorder.
+// Learner implements LearnerRecorder.
 func (rs Recorders) Learner(l LearnerRecord) error {
 	var errs []error
 	for _, r := range rs {
-		errs = append(errs, r.Learner(l))
+		if lr, ok := r.(LearnerRecorder); ok {
+			errs = append(errs, lr.Learner(l))
+		}
 	}
 	return errors.Join(errs...)
 }
 
-// Cycle implements Recorder.
+// Cycle implements CycleRecorder.
 func (rs Recorders) Cycle(c CycleRecord) error {
 	var errs []error
 	for _, r := range rs {
-		errs = append(errs, r.Cycle(c))
+		if cr, ok := r.(CycleRecorder); ok {
+			errs = append(errs, cr.Cycle(c))
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -141,4 +170,51 @@ func (rs Recorders) Close() error {
 		errs = append(errs, r.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// recording delivers a run's records to its recorder, remembering the first error. An error
+// from the event trace stops the kernel at once; the other records' errors stop the run at
+// the end of the cycle.
+type recording struct {
+	ev  EventRecorder
+	lr  LearnerRecorder
+	cr  CycleRecorder
+	err error
+	k   interface{ Stop() }
+}
+
+func newRecording(r Recorder, k interface{ Stop() }) *recording {
+	rec := &recording{k: k}
+	rec.ev, _ = r.(EventRecorder)
+	rec.lr, _ = r.(LearnerRecorder)
+	rec.cr, _ = r.(CycleRecorder)
+	return rec
+}
+
+func (r *recording) keep(err error) {
+	if err != nil && r.err == nil {
+		r.err = err
+	}
+}
+
+func (r *recording) event(e Event) {
+	if r.ev == nil {
+		return
+	}
+	if err := r.ev.Event(e); err != nil && r.err == nil {
+		r.err = err
+		r.k.Stop()
+	}
+}
+
+func (r *recording) learner(l LearnerRecord) {
+	if r.lr != nil {
+		r.keep(r.lr.Learner(l))
+	}
+}
+
+func (r *recording) cycle(c CycleRecord) {
+	if r.cr != nil {
+		r.keep(r.cr.Cycle(c))
+	}
 }

@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/mel-des/mel-des/dataset"
 	"github.com/mel-des/mel-des/mlcore"
+	"github.com/mel-des/mel-des/param"
 	"github.com/mel-des/mel-des/policy"
+	"github.com/mel-des/mel-des/sim"
 )
 
 // ReasonCompleted is Summary.Reason of a run that ran all its cycles.
@@ -36,6 +39,130 @@ func (s Summary) FinalAccuracy() float64 {
 	return s.Cycles[len(s.Cycles)-1].Accuracy
 }
 
+// System is one MEL run: the world (learners, links, batteries), the learning state (data,
+// models, the worker pool) and the policy, wired into a discrete-event kernel that plays the
+// global cycles. Build it with New, run it once with Run, and Close it.
+type System struct {
+	cfg   Config // with the defaults filled in
+	st    streams
+	k     *sim.Kernel
+	pol   policy.Policy
+	world *world
+	learn *learning
+	rec   *recording // set by Run
+	cyc   *cycle     // the cycle in progress
+	ncyc  int        // cycles started
+	sum   Summary
+	done  bool
+}
+
+// Option changes how New builds a System.
+type Option func(*System)
+
+// WithPool makes the system train on p instead of a pool of its own. Several systems may share
+// one pool; results do not depend on it.
+func WithPool(p *mlcore.Pool) Option { return func(s *System) { s.learn.pool = p } }
+
+// WithData makes the system use already loaded data instead of loading them from the data
+// source: train and test must be what Config.Data.Source loads (the subsets are still
+// applied). It lets a sweep load a data set once for many runs.
+func WithData(train, test *mlcore.Dataset) Option {
+	return func(s *System) { s.learn.train, s.learn.test = train, test }
+}
+
+// WithoutTraining skips the real training, averaging and evaluation (the model copies are
+// still made): the run's timing, energy and outcomes are unchanged, its accuracies and losses
+// are NaN. Benchmarks use it to measure what the simulation adds to the arithmetic.
+func WithoutTraining() Option { return func(s *System) { s.learn.skip = true } }
+
+// New checks cfg (zero fields read as their defaults), opens its data source, and builds the
+// system: learners, links, mobility, outages and the policy. The data are loaded when Run
+// starts, so that New is cheap (see FirstProblem). A bad configuration gives a *ConfigError
+// whose problems name the scenario keys.
+func New(cfg Config, opts ...Option) (*System, error) {
+	cfg = cfg.withDefaults()
+	ps := cfg.staticProblems()
+	if len(ps) > 0 {
+		return nil, ps.err()
+	}
+	src, err := cfg.Data.Source.Open()
+	if err != nil {
+		return nil, openProblems(err).err()
+	}
+	info := src.Info()
+	if ps := cfg.dataProblems(info, len(cfg.Learners)); len(ps) > 0 {
+		return nil, ps.err()
+	}
+	s := &System{cfg: cfg, st: streams{cfg.Seed}, k: sim.New()}
+	s.learn = &learning{cfg: &s.cfg, src: src, layers: cfg.Model.Layers(info.Features, info.Classes)}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.pol, err = policy.New(cfg.Policy, cfg.PolicyParams); err != nil {
+		return nil, fmt.Errorf("mel: %w", err)
+	}
+	s.learn.d = cfg.Samples
+	if s.learn.d == 0 {
+		s.learn.d = info.Train
+		if s.learn.train != nil {
+			s.learn.d = s.learn.train.N
+		}
+		if n := cfg.Data.TrainSubset; n > 0 {
+			s.learn.d = min(s.learn.d, n)
+		}
+	}
+	if s.world, err = newWorld(&s.cfg, s.learn.layers, s.st); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Check reports every problem of cfg that New would: the static checks of Validate and,
+// after opening the data source (which reads at most file headers, or a whole CSV file),
+// those that depend on the data's sizes. The error is a *ConfigError.
+func Check(cfg Config) error {
+	cfg = cfg.withDefaults()
+	if ps := cfg.staticProblems(); len(ps) > 0 {
+		return ps.err()
+	}
+	src, err := cfg.Data.Source.Open()
+	if err != nil {
+		return openProblems(err).err()
+	}
+	return cfg.dataProblems(src.Info(), len(cfg.Learners)).err()
+}
+
+// openProblems turns the error of opening the data source into problems: those about a
+// parameter name its key under [dataset], others the source.
+func openProblems(err error) problems {
+	var ps problems
+	for _, p := range param.Problems(err) {
+		key := "dataset.source"
+		if p.Key != "" {
+			key = "dataset." + p.Key
+		}
+		ps = append(ps, Problem{Learner: -1, Key: key, Msg: p.Msg})
+	}
+	return ps
+}
+
+// Config returns the system's configuration, with the defaults filled in.
+func (s *System) Config() Config { return s.cfg }
+
+// CyclesPerSample returns C_m, the CPU cycles per sample per local iteration in use.
+func (s *System) CyclesPerSample() float64 { return s.world.cm }
+
+// ModelParams returns S_m, the number of model parameters.
+func (s *System) ModelParams() int { return s.world.params }
+
+// Layers returns the widths of the network's layers, input first.
+func (s *System) Layers() []int { return append([]int(nil), s.learn.layers...) }
+
+// DataInfo returns the sizes of the data source.
+func (s *System) DataInfo() dataset.Info { return s.learn.src.Info() }
+
+func (s *System) now() float64 { return float64(s.k.Now()) }
+
 // Run simulates the configured cycles, sending records to rec (nil: none), and returns the
 // summary. It ends early, cleanly and with the reason in Summary.Reason, when every battery is
 // empty or the policy finds no feasible plan. Cancelling ctx stops the run at the next event
@@ -49,8 +176,8 @@ func (s *System) Run(ctx context.Context, rec Recorder) (Summary, error) {
 	if rec == nil {
 		rec = Recorders(nil)
 	}
-	s.rec = rec
-	if err := s.setup(); err != nil {
+	s.rec = newRecording(rec, s.k)
+	if err := s.learn.setup(s.st, len(s.world.learners)); err != nil {
 		return Summary{}, err
 	}
 	// The context is polled before every event rather than watched with context.AfterFunc,
@@ -59,7 +186,7 @@ func (s *System) Run(ctx context.Context, rec Recorder) (Summary, error) {
 	// A non-blocking receive from a closed or nil channel costs a few nanoseconds.
 	done := ctx.Done()
 	s.k.Schedule(0, s.startCycle)
-	for !s.done && s.err == nil {
+	for !s.done && s.rec.err == nil {
 		select {
 		case <-done:
 			s.interrupt()
@@ -74,9 +201,9 @@ func (s *System) Run(ctx context.Context, rec Recorder) (Summary, error) {
 	}
 	s.sum.SimTime = s.now()
 	s.sum.Events = s.k.Processed()
-	if s.err != nil {
-		s.abandonCycle()
-		return s.sum, fmt.Errorf("mel: recording: %w", s.err)
+	if s.rec.err != nil {
+		s.cyc.abandon()
+		return s.sum, fmt.Errorf("mel: recording: %w", s.rec.err)
 	}
 	if s.sum.Reason == ReasonInterrupted {
 		return s.sum, ctx.Err()
@@ -86,93 +213,20 @@ func (s *System) Run(ctx context.Context, rec Recorder) (Summary, error) {
 
 // interrupt stops the run between two events.
 func (s *System) interrupt() {
-	s.abandonCycle()
+	s.cyc.abandon()
 	s.finish(ReasonInterrupted)
 }
 
-// abandonCycle stops the training of the cycle in progress and waits for it, so that no
-// goroutine works for this system after Run returns.
-func (s *System) abandonCycle() {
-	if s.cyc == nil || s.cyc.ended {
-		return
-	}
-	for _, p := range s.cyc.parts {
-		if p != nil && p.run != nil {
-			p.run.Stop()
-			p.run.Wait()
-		}
-	}
+// finish ends the run with the given reason.
+func (s *System) finish(reason string) {
+	s.done = true
+	s.sum.Reason = reason
+	s.rec.event(Event{Time: s.now(), Kind: EvRunEnd, Cycle: s.ncyc, Learner: Orchestrator, Note: reason})
+	s.k.Stop()
 }
 
 // Close releases the system's worker pool, unless it was given one with WithPool.
-func (s *System) Close() {
-	if s.ownPool && s.pool != nil {
-		s.pool.Close()
-		s.pool = nil
-	}
-}
-
-// setup loads the data, partitions it in FL mode, initialises the model and the pool.
-func (s *System) setup() error {
-	d := s.cfg.Data
-	if s.train == nil || s.test == nil {
-		switch d.Source {
-		case MNIST:
-			train, test, err := mlcore.LoadMNIST(d.Dir)
-			if err != nil {
-				return err
-			}
-			s.train, s.test = train, test
-		case Synthetic:
-			all := mlcore.Synthetic(d.SyntheticTrain+d.SyntheticTest, d.SyntheticDim, d.SyntheticClasses, s.seed(streamSynthetic, 0))
-			n := d.SyntheticTrain
-			s.train = all.Head(n)
-			s.test = &mlcore.Dataset{X: all.X[n*all.Dim:], Y: all.Y[n:], N: all.N - n, Dim: all.Dim, Classes: all.Classes}
-		}
-	}
-	if d.TrainSubset > 0 && d.TrainSubset < s.train.N {
-		perm := s.rng(streamData, 0).Perm(s.train.N)
-		s.train = s.train.Subset(perm[:d.TrainSubset])
-	}
-	if d.TestSubset > 0 && d.TestSubset < s.test.N {
-		s.test = s.test.Head(d.TestSubset)
-	}
-	layers := s.cfg.Model.Layers
-	if s.train.Dim != layers[0] || s.test.Dim != layers[0] {
-		return fmt.Errorf("mel: the data have %d features but Model.Layers[0] = %d", s.train.Dim, layers[0])
-	}
-	if s.train.Classes > layers[len(layers)-1] {
-		return fmt.Errorf("mel: the data have %d classes but the model's output has %d", s.train.Classes, layers[len(layers)-1])
-	}
-	if s.cfg.Samples == 0 {
-		s.d = s.train.N
-	} else if s.cfg.Samples > s.train.N {
-		return fmt.Errorf("mel: Samples = %d: more than the %d training samples", s.cfg.Samples, s.train.N)
-	}
-	if s.cfg.Mode == FL {
-		r, K := s.rng(streamFLPartition, 0), len(s.learners)
-		switch d.Partition {
-		case IID:
-			s.local = mlcore.PartitionIID(r, s.train.N, K)
-		case Dirichlet:
-			s.local = mlcore.PartitionDirichlet(r, s.train.Y, s.train.Classes, K, d.Alpha)
-		case Shards:
-			if K*d.Shards > s.train.N {
-				return fmt.Errorf("mel: Data.Shards = %d: %d learners × %d shards exceed the %d training samples", d.Shards, K, d.Shards, s.train.N)
-			}
-			s.local = mlcore.PartitionShards(r, s.train.Y, K, d.Shards)
-		}
-	}
-	s.global = mlcore.NewMLP(layers, s.seed(streamModel, 0))
-	for _, l := range s.learners {
-		l.model = s.global.Clone()
-	}
-	if s.pool == nil {
-		s.pool = mlcore.NewPool(s.cfg.Workers)
-		s.ownPool = true
-	}
-	return nil
-}
+func (s *System) Close() { s.learn.close() }
 
 // LearnerState is one learner as the orchestrator sees it at the start of the first cycle.
 type LearnerState struct {
@@ -188,15 +242,16 @@ type LearnerState struct {
 // (positions and channels at time 0, the first cycle's energy caps), with the state of every
 // learner. It needs no data and no training, so `mel-des plan` can show allocations at once.
 func (s *System) FirstProblem() (policy.Problem, []LearnerState) {
+	w := s.world
 	if !s.cfg.CapsPerRun {
-		s.drawCaps(s.rng(streamCaps, 1))
+		w.drawCaps(s.st.rng(streamCaps, 1))
 	}
-	recs := make([]LearnerRecord, len(s.learners))
-	prob, members, _ := s.problem(0, recs, 1)
-	states := make([]LearnerState, len(s.learners))
-	for k, l := range s.learners {
+	recs := make([]LearnerRecord, len(w.learners))
+	prob, members, _ := w.problem(0, s.learn.d, recs, 1)
+	states := make([]LearnerState, len(w.learners))
+	for k, l := range w.learners {
 		states[k] = LearnerState{Learner: k, FreqHz: l.cpu.FreqHz, DistanceM: recs[k].DistanceM,
-			RateBps: recs[k].RateBps, CapJ: s.caps[k], Row: -1}
+			RateBps: recs[k].RateBps, CapJ: w.caps[k], Row: -1}
 	}
 	for i, k := range members {
 		states[k].Row = i

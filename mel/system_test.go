@@ -84,7 +84,7 @@ func TestMovingAwayMissesDeadline(t *testing.T) {
 	moving := still
 	moving.Learners = append([]Learner(nil), still.Learners...)
 	// Learner 0 starts at (250, 0) like in the static run and drives out at 25 m/s.
-	moving.Learners[0].Mobility = Mobility{Kind: TraceMobility, Trace: []Waypoint{{0, 250, 0}, {10, 490, 0}}}
+	moving.Learners[0].Mobility = traceMobility([3]float64{0, 250, 0}, [3]float64{10, 490, 0})
 	moving.Learners[0].Position = nil
 
 	for _, tc := range []struct {
@@ -139,7 +139,7 @@ func TestDeterminism(t *testing.T) {
 	cfg2 := cfg
 	cfg2.Workers = 2
 	_, w2 := runConfig(t, cfg2)
-	for name, pair := range map[string][2]*outputs{"same seed": {a, b}, "2 workers": {a, w2}} {
+	for name, pair := range map[string][2]*runFiles{"same seed": {a, b}, "2 workers": {a, w2}} {
 		if !bytes.Equal(pair[0].cycles.Bytes(), pair[1].cycles.Bytes()) ||
 			!bytes.Equal(pair[0].learners.Bytes(), pair[1].learners.Bytes()) ||
 			!bytes.Equal(pair[0].jsonl.Bytes(), pair[1].jsonl.Bytes()) ||
@@ -198,8 +198,8 @@ func TestInterrupt(t *testing.T) {
 	}
 	defer s.Close()
 	ctx, cancel := context.WithCancel(context.Background())
-	var o outputs
-	stopAfter := &cancelAfter{Recorder: o.recorder(), cycles: 2, cancel: cancel}
+	var o runFiles
+	stopAfter := &cancelAfter{Recorders: o.recorder(), cycles: 2, cancel: cancel}
 	sum, err := s.Run(ctx, stopAfter)
 	if cerr := stopAfter.Close(); cerr != nil {
 		t.Fatal(cerr)
@@ -217,7 +217,7 @@ func TestInterrupt(t *testing.T) {
 
 // cancelAfter cancels a context once it has seen the given number of cycles.
 type cancelAfter struct {
-	Recorder
+	Recorders
 	cycles int
 	cancel func()
 }
@@ -226,7 +226,7 @@ func (c *cancelAfter) Cycle(r CycleRecord) error {
 	if r.Cycle == c.cycles {
 		c.cancel()
 	}
-	return c.Recorder.Cycle(r)
+	return c.Recorders.Cycle(r)
 }
 
 func TestFirstProblemMatchesRun(t *testing.T) {

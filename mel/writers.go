@@ -64,7 +64,7 @@ func (t *csvTable) Close() error {
 // completed, and flushes.
 type CyclesCSV struct{ csvTable }
 
-var _ Recorder = (*CyclesCSV)(nil)
+var _ CycleRecorder = (*CyclesCSV)(nil)
 
 // NewCyclesCSV returns a recorder writing per-cycle metrics to w.
 func NewCyclesCSV(w io.Writer) *CyclesCSV {
@@ -76,7 +76,7 @@ var CyclesHeader = []string{"cycle", "start_s", "end_s", "accuracy", "loss", "ob
 	"planned", "arrived", "tau_planned", "tau_done", "misses", "died", "energy_j", "alive",
 	"samples_trained"}
 
-// Cycle implements Recorder.
+// Cycle implements CycleRecorder.
 func (r *CyclesCSV) Cycle(c CycleRecord) error { return r.write(CycleRow(c)) }
 
 // CycleRow returns the CSV fields of c in the order of CyclesHeader.
@@ -88,17 +88,11 @@ func CycleRow(c CycleRecord) []string {
 		strconv.FormatInt(c.SamplesTrained, 10)}
 }
 
-// Event implements Recorder; it ignores the event.
-func (r *CyclesCSV) Event(Event) error { return nil }
-
-// Learner implements Recorder; it ignores the record.
-func (r *CyclesCSV) Learner(LearnerRecord) error { return nil }
-
 // LearnersCSV writes one CSV row per learner per global cycle. Close writes the header if
 // no row was written, and flushes.
 type LearnersCSV struct{ csvTable }
 
-var _ Recorder = (*LearnersCSV)(nil)
+var _ LearnerRecorder = (*LearnersCSV)(nil)
 
 // NewLearnersCSV returns a recorder writing per-learner-per-cycle rows to w.
 func NewLearnersCSV(w io.Writer) *LearnersCSV {
@@ -111,7 +105,7 @@ var LearnersHeader = []string{"cycle", "learner", "outcome", "tau_planned", "tau
 	"compute_planned_s", "compute_s", "up_planned_s", "up_s", "energy_planned_j", "energy_j",
 	"battery_j", "train_loss"}
 
-// Learner implements Recorder.
+// Learner implements LearnerRecorder.
 func (r *LearnersCSV) Learner(l LearnerRecord) error {
 	return r.write([]string{strconv.Itoa(l.Cycle), strconv.Itoa(l.Learner), string(l.Outcome),
 		strconv.Itoa(l.TauPlanned), strconv.Itoa(l.TauDone), strconv.Itoa(l.Samples),
@@ -119,12 +113,6 @@ func (r *LearnersCSV) Learner(l LearnerRecord) error {
 		ftoa(l.ComputePlanned), ftoa(l.Compute), ftoa(l.UpPlanned), ftoa(l.Up),
 		ftoa(l.EnergyPlannedJ), ftoa(l.EnergyJ), ftoa(l.BatteryJ), ftoa(l.TrainLoss)})
 }
-
-// Event implements Recorder; it ignores the event.
-func (r *LearnersCSV) Event(Event) error { return nil }
-
-// Cycle implements Recorder; it ignores the record.
-func (r *LearnersCSV) Cycle(CycleRecord) error { return nil }
 
 // jsonFloat marshals NaN and ±Inf, which JSON cannot represent, as null.
 type jsonFloat float64
@@ -174,7 +162,7 @@ type TraceJSONL struct {
 	enc *json.Encoder
 }
 
-var _ Recorder = (*TraceJSONL)(nil)
+var _ EventRecorder = (*TraceJSONL)(nil)
 
 // NewTraceJSONL returns a recorder writing the event trace as JSON Lines to w.
 func NewTraceJSONL(w io.Writer) *TraceJSONL {
@@ -182,14 +170,8 @@ func NewTraceJSONL(w io.Writer) *TraceJSONL {
 	return &TraceJSONL{w: bw, enc: json.NewEncoder(bw)}
 }
 
-// Event implements Recorder.
+// Event implements EventRecorder.
 func (r *TraceJSONL) Event(e Event) error { return r.enc.Encode(toJSONEvent(e)) }
-
-// Learner implements Recorder; it ignores the record.
-func (r *TraceJSONL) Learner(LearnerRecord) error { return nil }
-
-// Cycle implements Recorder; it ignores the record.
-func (r *TraceJSONL) Cycle(CycleRecord) error { return nil }
 
 // Close flushes.
 func (r *TraceJSONL) Close() error { return r.w.Flush() }

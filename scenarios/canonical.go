@@ -4,23 +4,57 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"reflect"
-	"sort"
+	"math"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/mel-des/mel-des/dataset"
+	"github.com/mel-des/mel-des/device"
+	"github.com/mel-des/mel-des/mel"
+	"github.com/mel-des/mel-des/param"
 )
 
-// Canonical renders s's configuration deterministically, one "Field.Path = value" line per
-// leaf in field order (map keys sorted, floats in the shortest form that round-trips), so
-// that two scenarios render the same exactly when they configure the same run. It is meant
-// for keying sweep cells and for diffs. Workers is left out because results do not depend
-// on it; so are the name, description and output settings, which do not change results.
+// FileNamer names a file a scenario reads (a mobility trace) in a written scenario. The
+// resolved scenario a run writes next to its outputs stores each such file beside it, so that
+// the run directory holds everything needed to repeat the run.
+type FileNamer func(f param.FileData) string
+
+// TOML renders the resolved scenario as a scenario file: every key at the value this run
+// uses, in the documented units, learners with equal settings grouped; simulation.workers is
+// left out, since results do not depend on it. Loading the text
+// (with the files named by name available beside it) gives the same configuration, so
+// `mel-des run DIR/scenario.toml` repeats the run byte for byte. Paths of data files are
+// written absolute. name may be nil: files are then named by their resolved path.
+func (s *Scenario) TOML(name FileNamer) string {
+	if name == nil {
+		name = func(f param.FileData) string { return f.Path }
+	}
+	var w tomlWriter
+	w.comment("mel-des scenario, resolved: every key at the value of this run.")
+	w.kv("name", s.Name)
+	if s.Description != "" {
+		w.kv("description", s.Description)
+	}
+	w.config(s.Config, name)
+	w.table("output")
+	w.kv("files", s.Output.Files)
+	return w.String()
+}
+
+// Canonical renders s's configuration deterministically as TOML text that is equal for two
+// scenarios exactly when they configure the same run: TOML without the name, description,
+// output settings and worker count, which do not change results, and with each file a
+// scenario reads named by a hash of its contents. It is meant for keying sweep cells and for
+// diffs.
 func (s *Scenario) Canonical() string {
-	var b strings.Builder
-	c := s.Config
-	c.Workers = 0
-	canon(&b, "", reflect.ValueOf(c))
-	return b.String()
+	var w tomlWriter
+	w.config(s.Config, func(f param.FileData) string {
+		sum := sha256.Sum256(f.Data)
+		return "sha256:" + hex.EncodeToString(sum[:])
+	})
+	return w.String()
 }
 
 // Hash returns the first 16 hex digits of the SHA-256 of Canonical.
@@ -29,57 +63,299 @@ func (s *Scenario) Hash() string {
 	return hex.EncodeToString(sum[:8])
 }
 
-// canon writes v at path.
-func canon(b *strings.Builder, path string, v reflect.Value) {
-	leaf := func(s string) { fmt.Fprintf(b, "%s = %s\n", path, s) }
-	switch v.Kind() {
-	case reflect.Struct:
-		t := v.Type()
-		for i := range t.NumField() {
-			if f := t.Field(i); f.IsExported() && !(path == "" && f.Name == "Workers") {
-				canon(b, joinKey(path, f.Name), v.Field(i))
+// tomlWriter builds TOML text.
+type tomlWriter struct{ strings.Builder }
+
+func (w *tomlWriter) comment(s string) { fmt.Fprintf(w, "# %s\n", s) }
+
+func (w *tomlWriter) table(name string) { fmt.Fprintf(w, "\n[%s]\n", name) }
+
+func (w *tomlWriter) array(name string) { fmt.Fprintf(w, "\n[[%s]]\n", name) }
+
+func (w *tomlWriter) kv(key string, v any) { fmt.Fprintf(w, "%s = %s\n", key, tomlValue(v)) }
+
+// tomlValue writes a value as TOML: numbers in the shortest form that reads back exactly.
+func tomlValue(v any) string {
+	switch x := v.(type) {
+	case string:
+		return tomlString(x)
+	case bool:
+		return strconv.FormatBool(x)
+	case int:
+		return strconv.Itoa(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case uint64:
+		return strconv.FormatUint(x, 10)
+	case float64:
+		switch {
+		case math.IsInf(x, 1):
+			return "inf"
+		case math.IsInf(x, -1):
+			return "-inf"
+		case math.IsNaN(x):
+			return "nan"
+		}
+		if x == math.Trunc(x) && math.Abs(x) < 1e15 {
+			return strconv.FormatFloat(x, 'f', -1, 64) // a TOML integer, read back as the same number
+		}
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	case []int:
+		parts := make([]string, len(x))
+		for i, n := range x {
+			parts[i] = strconv.Itoa(n)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case []float64:
+		parts := make([]string, len(x))
+		for i, f := range x {
+			parts[i] = tomlValue(f)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case []string:
+		parts := make([]string, len(x))
+		for i, s := range x {
+			parts[i] = tomlString(s)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	}
+	return tomlString(fmt.Sprint(v))
+}
+
+// inverse returns a value v with forward(v) == target, the shortest decimal near guess if
+// one exists, so that a unit converted at load (GHz → Hz, dBm → W) is written back in the
+// file's unit and reads back to exactly the same SI value.
+func inverse(target, guess float64, forward func(float64) float64) float64 {
+	if math.IsInf(target, 0) || math.IsNaN(target) {
+		return guess
+	}
+	for prec := 1; prec <= 17; prec++ {
+		v, err := strconv.ParseFloat(strconv.FormatFloat(guess, 'g', prec, 64), 64)
+		if err == nil && forward(v) == target {
+			return v
+		}
+	}
+	lo, hi := guess, guess
+	for range 64 {
+		lo, hi = math.Nextafter(lo, math.Inf(-1)), math.Nextafter(hi, math.Inf(1))
+		if forward(lo) == target {
+			return lo
+		}
+		if forward(hi) == target {
+			return hi
+		}
+	}
+	return guess
+}
+
+func ghz(hz float64) float64 {
+	return inverse(hz, hz/1e9, func(g float64) float64 { return g * 1e9 })
+}
+
+func dBm(w float64) float64 {
+	return inverse(w, 10*math.Log10(w)+30, dBmToW)
+}
+
+// config writes every key of c but simulation.workers, which does not change results.
+func (w *tomlWriter) config(c mel.Config, name FileNamer) {
+	def := mel.DefaultConfig()
+	if c.Learners == nil {
+		c.Learners = def.Learners
+	}
+	w.table("simulation")
+	w.kv("seed", c.Seed)
+	w.kv("cycles", orDefault(c.Cycles, def.Cycles))
+	w.kv("deadline_s", orDefaultF(c.Deadline, def.Deadline))
+	w.kv("energy_j", orDefaultF(c.EnergyMean, def.EnergyMean))
+	w.kv("energy_spread_j", c.EnergySpread)
+	w.kv("caps_per_run", c.CapsPerRun)
+	w.kv("staleness", c.Staleness)
+	mode := c.Mode
+	if mode == "" {
+		mode = mel.PL
+	}
+	w.kv("mode", string(mode))
+	w.kv("samples", c.Samples)
+	w.kv("min_samples", orDefault(c.MinSamples, def.MinSamples))
+	w.kv("model_bits_per_param", orDefaultF(c.ModelBitsPerParam, def.ModelBitsPerParam))
+	w.kv("sample_bits_per_feature", orDefaultF(c.SampleBitsPerFeature, def.SampleBitsPerFeature))
+	w.kv("cycles_per_sample", c.CyclesPerSample)
+
+	r, dr := c.Radio, def.Radio
+	w.table("radio")
+	bw := orDefaultF(r.BandwidthHz, dr.BandwidthHz)
+	w.kv("bandwidth_mhz", inverse(bw, bw/1e6, func(m float64) float64 { return m * 1e6 }))
+	w.kv("noise_dbm_hz", orDefaultF(r.NoiseDensityDBmHz, dr.NoiseDensityDBmHz))
+	w.kv("pathloss_a_db", orDefaultF(r.PathLossA, dr.PathLossA))
+	w.kv("pathloss_b_db", orDefaultF(r.PathLossB, dr.PathLossB))
+	w.kv("shadowing_sigma_db", r.ShadowingSigmaDB)
+	w.kv("shadowing_coherence_s", orDefaultF(r.ShadowingCoherenceS, dr.ShadowingCoherenceS))
+	w.kv("cell_radius_m", orDefaultF(r.CellRadiusM, dr.CellRadiusM))
+	w.kv("min_distance_m", r.MinDistanceM)
+	w.kv("distance_step_m", orDefaultF(r.DistanceStepM, dr.DistanceStepM))
+	cell := r.Cell()
+	cell.Radius = orDefaultF(cell.Radius, dr.CellRadiusM)
+
+	// Consecutive learners that render alike form one group.
+	var groups []string
+	var counts []int
+	for _, l := range c.Learners {
+		g := learnerTOML(l, cell, name)
+		if n := len(groups); n > 0 && groups[n-1] == g {
+			counts[n-1]++
+			continue
+		}
+		groups, counts = append(groups, g), append(counts, 1)
+	}
+	for i, g := range groups {
+		w.array("learners")
+		w.kv("count", counts[i])
+		w.WriteString(g)
+	}
+	for k, l := range c.Learners {
+		for _, o := range l.Outages {
+			w.array("outage")
+			w.kv("learner", k)
+			w.kv("start_s", o.Start)
+			w.kv("duration_s", o.Duration)
+		}
+	}
+
+	d := c.Data
+	w.table("dataset")
+	w.kv("source", d.Source.Name())
+	if _, p, err := d.Source.Resolve(); err == nil {
+		k, _ := dataset.Lookup(d.Source.Name())
+		w.params(k.Params, p, name)
+	}
+	w.kv("train_subset", d.TrainSubset)
+	w.kv("test_subset", d.TestSubset)
+	part := d.Partition
+	if part == "" {
+		part = mel.IID
+	}
+	w.kv("partition", string(part))
+	w.kv("alpha", orDefaultF(d.Alpha, def.Data.Alpha))
+	w.kv("shards", orDefault(d.Shards, def.Data.Shards))
+
+	m := c.Model
+	w.table("model")
+	hidden := m.Hidden
+	if hidden == nil {
+		hidden = def.Model.Hidden
+	}
+	w.kv("hidden", hidden)
+	w.kv("batch", orDefault(m.Batch, def.Model.Batch))
+	w.kv("learning_rate", orDefaultF(m.LR, def.Model.LR))
+
+	w.table("policy")
+	pol := c.Policy
+	if pol == "" {
+		pol = def.Policy
+	}
+	w.kv("name", pol)
+	keys := make([]string, 0, len(c.PolicyParams))
+	for k := range c.PolicyParams {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		w.kv(k, c.PolicyParams[k])
+	}
+}
+
+// learnerTOML renders the keys of one learner, without count, as a [[learners]] group body.
+func learnerTOML(l mel.Learner, cell device.Cell, name FileNamer) string {
+	var w tomlWriter
+	w.kv("cpu_ghz", ghz(l.FreqHz))
+	kappa := l.Kappa
+	if kappa == 0 {
+		kappa = mel.DefaultLearner(1).Kappa
+	}
+	w.kv("kappa", kappa)
+	tx := l.TxPowerW
+	if tx == 0 {
+		tx = mel.DefaultLearner(1).TxPowerW
+	}
+	w.kv("tx_power_dbm", dBm(tx))
+	bat := l.BatteryJ
+	if bat == 0 {
+		bat = math.Inf(1)
+	}
+	w.kv("battery_j", bat)
+	if p := l.Position; p != nil {
+		w.kv("position_m", []float64{p.X, p.Y})
+	}
+	if m, p, err := l.Mobility.Resolve(cell); err == nil && m.Name != device.StaticModel {
+		w.table("learners.mobility")
+		w.kv("model", m.Name)
+		w.params(m.Params, p, name)
+	}
+	if o := l.RandomDown; o != nil {
+		w.table("learners.outages")
+		w.kv("mean_up_s", o.MeanUp)
+		w.kv("mean_down_s", o.MeanDown)
+	}
+	return strings.TrimPrefix(w.String(), "\n")
+}
+
+// params writes a plug-in's resolved parameters in the order of its specs.
+func (w *tomlWriter) params(specs []param.Spec, p param.Values, name FileNamer) {
+	for _, s := range specs {
+		v, ok := p[s.Key]
+		if !ok {
+			continue
+		}
+		switch s.Kind {
+		case param.File:
+			v = name(v.(param.FileData))
+		case param.Path:
+			if abs, err := filepath.Abs(v.(string)); err == nil {
+				v = abs
 			}
 		}
-	case reflect.Pointer, reflect.Interface:
-		if v.IsNil() {
-			leaf("nil")
-			return
-		}
-		canon(b, path, v.Elem())
-	case reflect.Slice, reflect.Array:
-		if v.Kind() == reflect.Slice && v.IsNil() {
-			leaf("nil")
-			return
-		}
-		leaf("len " + strconv.Itoa(v.Len()))
-		for i := range v.Len() {
-			canon(b, path+"["+strconv.Itoa(i)+"]", v.Index(i))
-		}
-	case reflect.Map:
-		if v.IsNil() {
-			leaf("nil")
-			return
-		}
-		keys := make([]string, 0, v.Len())
-		for _, k := range v.MapKeys() {
-			keys = append(keys, fmt.Sprint(k.Interface()))
-		}
-		sort.Strings(keys)
-		leaf("map " + strconv.Itoa(v.Len()))
-		for _, k := range keys {
-			canon(b, path+"["+strconv.Quote(k)+"]", v.MapIndex(reflect.ValueOf(k).Convert(v.Type().Key())))
-		}
-	case reflect.Float32, reflect.Float64:
-		leaf(strconv.FormatFloat(v.Float(), 'g', -1, 64))
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		leaf(strconv.FormatInt(v.Int(), 10))
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		leaf(strconv.FormatUint(v.Uint(), 10))
-	case reflect.Bool:
-		leaf(strconv.FormatBool(v.Bool()))
-	case reflect.String:
-		leaf(strconv.Quote(v.String()))
-	default:
-		leaf(fmt.Sprintf("%v", v.Interface()))
+		w.kv(s.Key, v)
 	}
+}
+
+func orDefault(v, d int) int {
+	if v == 0 {
+		return d
+	}
+	return v
+}
+
+func orDefaultF(v, d float64) float64 {
+	if v == 0 {
+		return d
+	}
+	return v
+}
+
+// tomlString quotes s as a TOML basic string, escaping what TOML requires.
+func tomlString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\r':
+			b.WriteString(`\r`)
+		default:
+			if r < 0x20 || r == 0x7f {
+				fmt.Fprintf(&b, `\u%04X`, r)
+				continue
+			}
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }

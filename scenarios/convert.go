@@ -2,12 +2,13 @@ package scenarios
 
 import (
 	"math"
-	"os"
 	"slices"
 	"sort"
 	"strings"
 
+	"github.com/mel-des/mel-des/dataset"
 	"github.com/mel-des/mel-des/mel"
+	"github.com/mel-des/mel-des/param"
 	"github.com/mel-des/mel-des/policy"
 )
 
@@ -25,12 +26,6 @@ const (
 	maxEnergy   = 1e6           // joules per cycle
 )
 
-// Sizes of the MNIST sets.
-const (
-	mnistTrain = 60_000
-	mnistTest  = 10_000
-)
-
 // scenario reads the whole tree into s.
 func (d *decoder) scenario(s *Scenario) {
 	root := d.newTable("", s.raw)
@@ -41,7 +36,7 @@ func (d *decoder) scenario(s *Scenario) {
 	s.Name = s.defName
 	if it, ok := root.get("name", true); ok {
 		if n, isStr := it.v.(string); !isStr {
-			d.problem(it, "wrong type: want a string, got %s", typeName(it.v))
+			d.problem(it, "wrong type: want a string, got %s", param.TypeName(it.v))
 		} else if !nameRE.MatchString(n) {
 			d.problem(it, "want 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit (it names the run directory)")
 		} else {
@@ -53,12 +48,12 @@ func (d *decoder) scenario(s *Scenario) {
 	c := mel.DefaultConfig()
 	d.simulation(root.sub("simulation"), &c)
 	d.radio(root.sub("radio"), &c.Radio)
-	d.learners(root, &c)
+	srcs := d.learners(root, &c)
 	d.dataset(root.sub("dataset"), &c.Data)
-	hidden := d.model(root.sub("model"), &c.Model)
+	d.model(root.sub("model"), &c.Model)
 	d.policy(root.sub("policy"), &c)
 	s.Output = d.output(root.sub("output"))
-	d.check(&c, hidden)
+	d.srcs = srcs
 	s.Config = c
 }
 
@@ -102,28 +97,58 @@ func (d *decoder) radio(t *table, r *mel.Radio) {
 	t.float("distance_step_m", positive(1e6), "m", &r.DistanceStepM)
 }
 
-// dataset reads [dataset].
-func (d *decoder) dataset(t *table, data *mel.Data) {
-	src := string(data.Source)
-	if t.str("source", &src, string(mel.MNIST), string(mel.Synthetic)) {
-		data.Source = mel.DataSource(src)
+// datasetUsers maps every parameter key of the registered data sources to the sources
+// that use it.
+func datasetUsers() map[string][]string {
+	users := map[string][]string{}
+	for _, name := range dataset.Kinds() {
+		k, _ := dataset.Lookup(name)
+		for _, s := range k.Params {
+			users[s.Key] = append(users[s.Key], name)
+		}
 	}
-	if t.str("dir", &data.Dir) && data.Dir != "" {
-		data.Dir = d.origin.resolve(data.Dir)
-		if data.Source == mel.MNIST {
-			if st, err := os.Stat(data.Dir); err != nil {
-				d.problem(d.at(t.full("dir")), "cannot use %s: %v", data.Dir, unwrapPath(err))
-			} else if !st.IsDir() {
-				d.problem(d.at(t.full("dir")), "%s is not a directory; want the directory holding the MNIST idx files", data.Dir)
+	return users
+}
+
+// dataset reads [dataset]: the source and the keys its registration declares, the subsets
+// and, for FL, the partition.
+func (d *decoder) dataset(t *table, data *mel.Data) {
+	users := datasetUsers()
+	keys := make([]string, 0, len(users))
+	for k := range users {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	t.know(keys...)
+	src := data.Source.Name()
+	if t.str("source", &src, dataset.Kinds()...) || !t.has("source") {
+		kind, _ := dataset.Lookup(src)
+		params := param.Values{}
+		for _, k := range keys {
+			if !t.has(k) {
+				continue
 			}
+			s, ok := param.Lookup(kind.Params, k)
+			if !ok {
+				// When an override (a sweep's axis) changes the source, the file's keys of
+				// the source it replaces do not apply: they are ignored, not wrong.
+				if _, changed := d.sets[t.full("source")]; !changed {
+					it, _ := t.get(k, false)
+					d.problem(item{path: it.path, over: it.over}, "not used by source = %q (used by %s)", src, param.QuoteAll(users[k]))
+				}
+				continue
+			}
+			if v, ok := t.spec(s); ok {
+				params[k] = v
+			}
+		}
+		data.Source = dataset.Config{Source: src}
+		if len(params) > 0 {
+			data.Source.Params = params
 		}
 	}
 	t.int("train_subset", 0, maxSamples, &data.TrainSubset)
 	t.int("test_subset", 0, maxSamples, &data.TestSubset)
-	t.int("synthetic_train", 1, maxSamples, &data.SyntheticTrain)
-	t.int("synthetic_test", 1, maxSamples, &data.SyntheticTest)
-	t.int("synthetic_dim", 1, maxWidth, &data.SyntheticDim)
-	t.int("synthetic_classes", 2, maxClasses, &data.SyntheticClasses)
 	part := string(data.Partition)
 	if t.str("partition", &part, string(mel.IID), string(mel.Dirichlet), string(mel.Shards)) {
 		data.Partition = mel.Partition(part)
@@ -132,15 +157,13 @@ func (d *decoder) dataset(t *table, data *mel.Data) {
 	t.int("shards", 1, 10_000, &data.Shards)
 }
 
-// model reads [model] and returns the hidden widths; the input and output widths are set
-// from the data set by check.
-func (d *decoder) model(t *table, m *mel.Model) []int {
+// model reads [model]: the hidden widths (the input and output widths come from the data
+// set) and the SGD settings.
+func (d *decoder) model(t *table, m *mel.Model) {
 	t.hints = map[string]string{"layers": "write hidden = [...] with the hidden widths only; the input and output widths come from the data set"}
-	hidden := slices.Clone(m.Layers[1 : len(m.Layers)-1])
-	t.ints("hidden", 0, maxHidden, 1, maxWidth, &hidden)
+	t.ints("hidden", 0, maxHidden, 1, maxWidth, &m.Hidden)
 	t.int("batch", 1, 1_000_000, &m.Batch)
 	t.float("learning_rate", positive(100), "", &m.LR)
-	return hidden
 }
 
 // policy reads [policy]: the name, and every other key as the policy's own parameter, which
@@ -191,7 +214,7 @@ func (d *decoder) policy(t *table, c *mel.Config) {
 // output reads [output].
 func (d *decoder) output(t *table) Output {
 	files := OutputFiles()
-	out := Output{Files: OutputFiles()}
+	out := Output{Files: DefaultOutputFiles()}
 	if t.str("dir", &out.Dir) && strings.ContainsRune(out.Dir, 0) {
 		d.problem(d.at(t.full("dir")), "a directory name cannot contain a NUL byte")
 		out.Dir = ""
@@ -211,9 +234,9 @@ func (d *decoder) output(t *table) Output {
 		s, isStr := v.(string)
 		switch {
 		case !isStr:
-			d.problem(e, "wrong type: want a string, got %s", typeName(v))
+			d.problem(e, "wrong type: want a string, got %s", param.TypeName(v))
 		case !slices.Contains(files, s):
-			d.problem(e, "unknown output file: want %s", quoteAll(files))
+			d.problem(e, "unknown output file: %s", param.ChoiceMessage(s, files))
 		case seen[s]:
 			d.problem(e, "listed twice")
 		default:
@@ -228,48 +251,26 @@ func (d *decoder) output(t *table) Output {
 	return out
 }
 
-// check verifies what involves several keys and completes the model's layers.
-func (d *decoder) check(c *mel.Config, hidden []int) {
-	if c.EnergySpread >= c.EnergyMean {
-		d.problem(d.at("simulation.energy_spread_j"), "σ = %s J must be below energy_j = %s J so that every energy cap is positive",
-			fmtNum(c.EnergySpread), fmtNum(c.EnergyMean))
+// check runs the configuration's own checks (mel.Check: every rule between keys, the
+// mobility models' and data sources' rules, the sizes the data allow) and reports each
+// problem at the key that set the value, merging problems shared by many learners of a group.
+// It runs only when decoding found nothing wrong, so that a value already reported is not
+// reported twice.
+func (d *decoder) check(c mel.Config) {
+	if len(d.probs) > 0 {
+		return
 	}
-	r := c.Radio
-	if r.MinDistanceM >= r.CellRadiusM {
-		d.problem(d.at("radio.min_distance_m"), "%s m must be below cell_radius_m = %s m", fmtNum(r.MinDistanceM), fmtNum(r.CellRadiusM))
+	ce, ok := mel.AsConfigError(mel.Check(c))
+	if !ok {
+		return
 	}
-
-	data := c.Data
-	train, test := mnistTrain, mnistTest
-	if data.Source == mel.Synthetic {
-		train, test = data.SyntheticTrain, data.SyntheticTest
+	rep := &repeats{seen: map[string]int{}}
+	for _, p := range ce.Problems {
+		if p.Learner >= 0 && p.Learner < len(d.srcs) {
+			rep.add(p.Learner, d.at(d.srcs[p.Learner].path(p.Key)), p.Msg)
+			continue
+		}
+		d.problem(d.at(p.Key), "%s", p.Msg)
 	}
-	if data.TrainSubset > train {
-		d.problem(d.at("dataset.train_subset"), "%d is more than the %d training samples of the %s data", data.TrainSubset, train, data.Source)
-	} else if data.TrainSubset > 0 {
-		train = data.TrainSubset
-	}
-	if data.TestSubset > test {
-		d.problem(d.at("dataset.test_subset"), "%d is more than the %d test samples of the %s data", data.TestSubset, test, data.Source)
-	}
-	if c.Samples > train {
-		d.problem(d.at("simulation.samples"), "%d is more than the %d training samples in use (0 = all)", c.Samples, train)
-	}
-	if limit := cmp0(c.Samples, train); c.MinSamples > limit {
-		d.problem(d.at("simulation.min_samples"), "%d is more than the %d samples handed out per cycle", c.MinSamples, limit)
-	}
-	if c.Mode == mel.FL && data.Partition == mel.Shards && len(c.Learners) > 0 && len(c.Learners)*data.Shards > train {
-		d.problem(d.at("dataset.shards"), "%d learners × %d shards need at least one sample per shard, but there are %d training samples",
-			len(c.Learners), data.Shards, train)
-	}
-	in, out := data.Shape()
-	c.Model.Layers = append(append([]int{in}, hidden...), out)
-}
-
-// cmp0 returns a unless it is 0, in which case it returns b.
-func cmp0(a, b int) int {
-	if a == 0 {
-		return b
-	}
-	return a
+	rep.flush(d)
 }

@@ -1,10 +1,17 @@
 package scenarios
 
 import (
+	"flag"
+	"fmt"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/mel-des/mel-des/dataset"
+	"github.com/mel-des/mel-des/device"
+	"github.com/mel-des/mel-des/param"
 )
 
 // TestDocsListEveryKey checks that docs/scenario.md documents every key the decoder knows,
@@ -59,6 +66,102 @@ func TestDocsExamples(t *testing.T) {
 		src, _, _ := strings.Cut(b, "```")
 		if _, err := Parse([]byte(src), ""); err != nil {
 			t.Errorf("example %d: %v\n%s", i, err, src)
+		}
+	}
+}
+
+var updateDocs = flag.Bool("update", false, "rewrite the generated blocks of docs/scenario.md")
+
+// pluginTable renders the keys of one plug-in as a markdown table.
+func pluginTable(name, summary string, specs []param.Spec) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "**`%s`** — %s\n\n", name, summary)
+	if len(specs) == 0 {
+		b.WriteString("No keys.\n\n")
+		return b.String()
+	}
+	b.WriteString("| key | unit | default | allowed | meaning |\n|---|---|---|---|---|\n")
+	for _, s := range specs {
+		def := ""
+		switch {
+		case s.Required:
+			def = "required"
+		case s.Default != nil:
+			def = tomlValue(s.Default)
+			if f, ok := s.Default.(float64); ok {
+				def = param.FormatNumber(f)
+			}
+		default:
+			def = "absent"
+		}
+		var allowed string
+		switch s.Kind {
+		case param.Float:
+			allowed = s.Range.String()
+		case param.Int:
+			allowed = "integer in " + s.Range.String()
+		case param.Bool:
+			allowed = "`true`, `false`"
+		case param.String:
+			allowed = "a string"
+			if len(s.Choices) > 0 {
+				allowed = param.QuoteAll(s.Choices)
+			}
+		case param.Path:
+			allowed = "a path, relative to the scenario file"
+		case param.File:
+			allowed = "a file, relative to the scenario file"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", s.Key, s.Unit, def, allowed, s.Doc)
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// TestDocsPlugins checks that docs/scenario.md lists the keys of every registered mobility
+// model and data source as their registrations declare them (the blocks are generated: run
+// with -update to rewrite them), and that each has a hand-written description there too.
+func TestDocsPlugins(t *testing.T) {
+	path := "../docs/scenario.md"
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(raw)
+	var mob, data strings.Builder
+	for _, n := range device.MobilityModels() {
+		m, _ := device.LookupMobility(n)
+		mob.WriteString(pluginTable(n, m.Summary, m.Params))
+	}
+	for _, n := range dataset.Kinds() {
+		k, _ := dataset.Lookup(n)
+		data.WriteString(pluginTable(n, k.Summary, k.Params))
+	}
+	for _, block := range []struct{ name, body string }{{"mobility", mob.String()}, {"dataset", data.String()}} {
+		begin, end := "<!-- generated: "+block.name+" -->\n", "<!-- end generated: "+block.name+" -->"
+		i, j := strings.Index(doc, begin), strings.Index(doc, end)
+		if i < 0 || j < i {
+			t.Fatalf("%s lacks the %q … %q markers", path, begin, end)
+		}
+		got := doc[i+len(begin) : j]
+		want := "\n" + block.body
+		if got != want {
+			if *updateDocs {
+				doc = doc[:i+len(begin)] + want + doc[j:]
+				continue
+			}
+			t.Errorf("the generated %s block of %s is stale; run go test ./scenarios -run TestDocsPlugins -update", block.name, path)
+		}
+	}
+	if *updateDocs {
+		if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	prose := regexp.MustCompile(`(?s)<!-- generated: .*?<!-- end generated: [a-z]+ -->`).ReplaceAllString(doc, "")
+	for _, n := range append(device.MobilityModels(), dataset.Kinds()...) {
+		if !strings.Contains(prose, "- `"+n+"`") {
+			t.Errorf("%s has no hand-written description of %q (a line starting \"- `%s`\")", path, n, n)
 		}
 	}
 }

@@ -2,11 +2,12 @@ package scenarios
 
 import (
 	"fmt"
-	"math"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mel-des/mel-des/param"
 )
 
 // Problem is one thing wrong with a scenario: a syntax error, an unknown key, a value of the
@@ -92,31 +93,6 @@ func fileError(file, format string, a ...any) error {
 	return &Error{File: file, Problems: []Problem{{Msg: fmt.Sprintf(format, a...)}}}
 }
 
-// typeName names the TOML type of a decoded value for messages.
-func typeName(v any) string {
-	switch v.(type) {
-	case string:
-		return "string"
-	case int64:
-		return "integer"
-	case float64:
-		return "float"
-	case bool:
-		return "boolean"
-	case []any:
-		return "array"
-	case []map[string]any:
-		return "array of tables"
-	case map[string]any:
-		return "table"
-	case time.Time:
-		return "datetime"
-	case nil:
-		return "nothing"
-	}
-	return fmt.Sprintf("%T", v)
-}
-
 // fmtVal renders a decoded value roughly as it would be written in TOML, shortened if long.
 func fmtVal(v any) string {
 	var s string
@@ -126,7 +102,7 @@ func fmtVal(v any) string {
 	case int64:
 		s = strconv.FormatInt(x, 10)
 	case float64:
-		s = fmtNum(x)
+		s = param.FormatNumber(x)
 	case bool:
 		s = strconv.FormatBool(x)
 	case []any:
@@ -140,7 +116,7 @@ func fmtVal(v any) string {
 		}
 		s = "[" + strings.Join(parts, ", ") + "]"
 	case map[string]any, []map[string]any:
-		s = "(" + typeName(v) + ")"
+		s = "(" + param.TypeName(v) + ")"
 	case time.Time:
 		switch x.Location().String() {
 		case "date-local":
@@ -159,67 +135,4 @@ func fmtVal(v any) string {
 		s = string(r[:57]) + "…"
 	}
 	return s
-}
-
-// fmtNum formats a number compactly: integers below 1e6 without an exponent, others in the
-// shortest form that round-trips, with "1e+06" written as "1e6".
-func fmtNum(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "nan"
-	case math.IsInf(f, 1):
-		return "inf"
-	case math.IsInf(f, -1):
-		return "-inf"
-	case f == math.Trunc(f) && math.Abs(f) < 1e6:
-		return strconv.FormatFloat(f, 'f', -1, 64)
-	}
-	s := strconv.FormatFloat(f, 'g', -1, 64)
-	s = strings.Replace(s, "e+0", "e", 1)
-	s = strings.Replace(s, "e+", "e", 1)
-	return strings.Replace(s, "e-0", "e-", 1)
-}
-
-// suggest returns the candidate closest to word, or "" if none is close: a candidate that
-// extends word by a unit suffix ("deadline" → "deadline_s") wins, otherwise the one at the
-// smallest edit distance if that is at most max(2, len(word)/3).
-func suggest(word string, candidates []string) string {
-	w := strings.ToLower(word)
-	for _, c := range candidates {
-		if strings.HasPrefix(strings.ToLower(c), w+"_") {
-			return c
-		}
-	}
-	best, bestD := "", max(2, len(w)/3)+1
-	for _, c := range candidates {
-		if d := editDistance(w, strings.ToLower(c)); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, counted in bytes, in
-// O(len(a)·len(b)) time.
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 { // keys are short; do not spend time on garbage
-		return max(len(a), len(b))
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -36,7 +36,7 @@ max_speed_mps = 2
 	c := s.Config
 	fmt.Println(s.Name, len(c.Learners), "learners, T =", c.Deadline, "s")
 	for k, l := range c.Learners {
-		fmt.Printf("learner %d: %.1f GHz, %.3f W, battery %v J, %s\n", k, l.FreqHz/1e9, l.TxPowerW, l.BatteryJ, l.Mobility.Kind)
+		fmt.Printf("learner %d: %.1f GHz, %.3f W, battery %v J, %s\n", k, l.FreqHz/1e9, l.TxPowerW, l.BatteryJ, l.Mobility.Name())
 	}
 
 	if err := s.Set("learners[1].mobility.max_speed_mps", "-3"); err != nil {

@@ -1,22 +1,16 @@
 package scenarios
 
 import (
-	"bytes"
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 	"strings"
 
+	"github.com/mel-des/mel-des/channel"
 	"github.com/mel-des/mel-des/device"
 	"github.com/mel-des/mel-des/mel"
+	"github.com/mel-des/mel-des/param"
 )
-
-// defaultMobility holds the mobility defaults of every learner: static, with pedestrian
-// speeds of 0.5 to 1.5 m/s, no pause and a turn every 10 s ready for when a model is chosen.
-func defaultMobility() mel.Mobility {
-	return mel.Mobility{Kind: mel.Static, MinSpeed: 0.5, MaxSpeed: 1.5, Turn: 10}
-}
 
 // dBmToW converts a power in dBm to watts: 10^((dBm − 30)/10). The decades are split off
 // and taken exactly, so that 30 dBm is exactly 1 W and 23 dBm is the correctly rounded
@@ -26,25 +20,48 @@ func dBmToW(dbm float64) float64 {
 	return math.Pow(10, (dbm-10*q)/10) * math.Pow10(int(q)-3)
 }
 
-// learnerSrc records where a learner's final settings come from, for problems that only show
-// once groups, overrides and the radio are combined.
+// learnerSrc records where a learner's final settings come from, so that a problem found
+// once groups and overrides are combined points at the table that set the key.
 type learnerSrc struct {
-	pos      string // key path that set the position; "" = random placement
-	mob      string // the last mobility table that applies to the learner
-	traceBad bool   // a trace file was named but could not be used (already reported)
+	table string            // the [[learners]] group's path
+	set   map[string]string // key relative to a learner's table ("cpu_ghz", "mobility.pause_s") → the full path that set it
+	mob   string            // the last mobility table that applies to the learner
+}
+
+// path returns the full key path that set the learner's key rel, or where it would be written.
+func (s learnerSrc) path(rel string) string {
+	if p, ok := s.set[rel]; ok {
+		return p
+	}
+	if m, ok := strings.CutPrefix(rel, "mobility."); ok {
+		return s.mob + "." + m
+	}
+	if rel == "" {
+		return s.table
+	}
+	return s.table + "." + rel
+}
+
+// note records that the table at path set key rel.
+func (s *learnerSrc) note(rel, path string) {
+	m := make(map[string]string, len(s.set)+1)
+	for k, v := range s.set {
+		m[k] = v
+	}
+	m[rel] = path
+	s.set = m
 }
 
 // learners reads [[learners]] groups, expands them, applies [[learner]] overrides and
-// [[outage]] entries, and checks every learner against the cell.
-func (d *decoder) learners(root *table, c *mel.Config) {
+// [[outage]] entries.
+func (d *decoder) learners(root *table, c *mel.Config) []learnerSrc {
 	groups, present := root.array("learners")
 	var ls []mel.Learner
 	var srcs []learnerSrc
 	if !present {
 		for _, l := range c.Learners {
-			l.Mobility = defaultMobility()
 			ls = append(ls, l)
-			srcs = append(srcs, learnerSrc{})
+			srcs = append(srcs, learnerSrc{table: "learners", mob: "learners.mobility"})
 		}
 	} else if len(groups) == 0 && d.arrays["learners"] == 0 {
 		d.problem(d.at("learners"), "no learners: write at least one [[learners]] group, or leave learners out for the paper's 20 learners")
@@ -55,8 +72,7 @@ func (d *decoder) learners(root *table, c *mel.Config) {
 		count := 1
 		countOK := t.int("count", 1, maxLearners, &count) || !t.has("count")
 		l := mel.DefaultLearner(0)
-		l.Mobility = defaultMobility()
-		src := learnerSrc{mob: t.path + ".mobility"}
+		src := learnerSrc{table: t.path, mob: t.path + ".mobility"}
 		freqs := d.learnerKeys(t, &l, &src, count, true)
 		if !t.has("cpu_ghz") {
 			d.problem(d.at(t.full("cpu_ghz")), "missing: every [[learners]] group needs its CPU frequency in GHz")
@@ -79,9 +95,9 @@ func (d *decoder) learners(root *table, c *mel.Config) {
 		}
 	}
 	d.learnerOverrides(root, ls, srcs)
-	d.outages(root, ls)
-	d.checkLearners(ls, srcs, c.Radio.CellRadiusM)
+	d.outages(root, ls, srcs)
 	c.Learners = ls
+	return srcs
 }
 
 // learnerOverrides applies [[learner]] entries to the expanded learners.
@@ -105,8 +121,7 @@ func (d *decoder) learnerOverrides(root *table, ls []mel.Learner, srcs []learner
 		}
 		if idx < 0 { // still check the keys
 			scratch := mel.DefaultLearner(1e9)
-			scratch.Mobility = defaultMobility()
-			d.learnerKeys(t, &scratch, &learnerSrc{}, 1, false)
+			d.learnerKeys(t, &scratch, &learnerSrc{table: t.path}, 1, false)
 			continue
 		}
 		by[idx] = t.path
@@ -119,6 +134,7 @@ func (d *decoder) learnerOverrides(root *table, ls []mel.Learner, srcs []learner
 func (d *decoder) learnerKeys(t *table, l *mel.Learner, src *learnerSrc, count int, group bool) (freqs []float64) {
 	const ghz = "GHz"
 	if it, ok := t.get("cpu_ghz", false); ok {
+		src.note("cpu_ghz", it.path)
 		if a, isList := it.v.([]any); isList && group {
 			if len(a) != count {
 				d.problem(it, "want one frequency per learner: %d values for count = %d", len(a), count)
@@ -137,12 +153,16 @@ func (d *decoder) learnerKeys(t *table, l *mel.Learner, src *learnerSrc, count i
 			l.FreqHz = f * 1e9
 		}
 	}
-	t.float("kappa", positive(1e-20), "J/(cycle·Hz²)", &l.Kappa)
+	if t.float("kappa", positive(1e-20), "J/(cycle·Hz²)", &l.Kappa) {
+		src.note("kappa", t.full("kappa"))
+	}
 	var dbm float64
 	if t.float("tx_power_dbm", closed(-100, 60), "dBm", &dbm) {
 		l.TxPowerW = dBmToW(dbm)
+		src.note("tx_power_dbm", t.full("tx_power_dbm"))
 	}
 	if it, ok := t.get("battery_j", false); ok {
+		src.note("battery_j", it.path)
 		if f, isF := it.v.(float64); isF && math.IsInf(f, 1) {
 			l.BatteryJ = f
 		} else if f, ok := t.checkFloat(it, positive(1e9), "J (or inf: mains powered)"); ok {
@@ -156,7 +176,8 @@ func (d *decoder) learnerKeys(t *table, l *mel.Learner, src *learnerSrc, count i
 			x, okx := t.checkFloat(element(it, 0, a[0]), closed(-1e6, 1e6), "m")
 			y, oky := t.checkFloat(element(it, 1, a[1]), closed(-1e6, 1e6), "m")
 			if okx && oky {
-				l.Position, src.pos = &mel.Point{X: x, Y: y}, it.path
+				l.Position = &device.Point{X: x, Y: y}
+				src.note("position_m", it.path)
 			}
 		}
 	}
@@ -165,102 +186,96 @@ func (d *decoder) learnerKeys(t *table, l *mel.Learner, src *learnerSrc, count i
 		if t.has("position_m") {
 			d.problem(d.at(t.full("placement")), "conflicts with position_m: a learner is placed either at random or at position_m")
 		} else {
-			l.Position, src.pos = nil, ""
+			l.Position = nil
+			src.note("position_m", t.full("placement"))
 		}
 	}
 	d.mobility(t.sub("mobility"), &l.Mobility, src)
-	d.randomOutages(t.sub("outages"), l)
+	d.randomOutages(t.sub("outages"), l, src)
 	return freqs
 }
 
-// mobilityUse lists, for each mobility key, the models that use it.
-var mobilityUse = []struct {
-	key    string
-	models []mel.MobilityKind
-}{
-	{"min_speed_mps", []mel.MobilityKind{mel.RandomWaypoint, mel.RandomWalk}},
-	{"max_speed_mps", []mel.MobilityKind{mel.RandomWaypoint, mel.RandomWalk}},
-	{"pause_s", []mel.MobilityKind{mel.RandomWaypoint}},
-	{"turn_s", []mel.MobilityKind{mel.RandomWalk}},
-	{"trace", []mel.MobilityKind{mel.TraceMobility}},
+// mobilityUsers maps every parameter key of the registered mobility models to the models
+// that use it.
+func mobilityUsers() map[string][]string {
+	users := map[string][]string{}
+	for _, name := range device.MobilityModels() {
+		m, _ := device.LookupMobility(name)
+		for _, s := range m.Params {
+			users[s.Key] = append(users[s.Key], name)
+		}
+	}
+	return users
 }
 
-// mobility reads a [learners.mobility] or [learner.mobility] table over m.
-func (d *decoder) mobility(t *table, m *mel.Mobility, src *learnerSrc) {
+// mobility reads a [learners.mobility] or [learner.mobility] table over m: the model, and the
+// keys its registration declares. A [learner.mobility] table changes the group's values one
+// by one; a model change keeps the values of keys the new model shares with the old one.
+func (d *decoder) mobility(t *table, m *device.MobilityConfig, src *learnerSrc) {
+	users := mobilityUsers()
+	keys := make([]string, 0, len(users))
+	for k := range users {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	t.know(keys...)
 	var kind string
-	models := []string{string(mel.Static), string(mel.RandomWaypoint), string(mel.RandomWalk), string(mel.TraceMobility)}
-	modelOK := t.str("model", &kind, models...) || !t.has("model")
-	t.float("min_speed_mps", closed(0, 100), "m/s", &m.MinSpeed)
-	t.float("max_speed_mps", positive(100), "m/s", &m.MaxSpeed)
-	t.float("pause_s", closed(0, maxTime), "s", &m.Pause)
-	t.float("turn_s", positive(maxTime), "s", &m.Turn)
-	var file string
-	if t.has("trace") {
-		src.traceBad = true
+	modelOK := t.str("model", &kind, device.MobilityModels()...) || !t.has("model")
+	if !modelOK {
+		return
 	}
-	if t.str("trace", &file) {
-		if pts, err := d.loadTrace(file); err != nil {
-			d.problem(d.at(t.full("trace")), "%v", err)
-			m.Trace = nil
-		} else {
-			m.Trace, src.traceBad = pts, false
-		}
-		if !t.has("model") {
-			m.Kind = mel.TraceMobility
+	old := m.Name()
+	if kind == "" && !t.has("model") {
+		// A key that implies a model (a trace file) selects it when no model is named.
+		for _, name := range device.MobilityModels() {
+			if mm, _ := device.LookupMobility(name); mm.ImpliedBy != "" && t.has(mm.ImpliedBy) {
+				kind = name
+			}
 		}
 	}
-	if kind != "" {
-		m.Kind = mel.MobilityKind(kind)
+	if kind == "" {
+		kind = old
+	}
+	model, _ := device.LookupMobility(kind)
+	params := param.Values{}
+	for k, v := range m.Params {
+		if _, ok := param.Lookup(model.Params, k); ok || kind == old {
+			params[k] = v
+		}
+	}
+	for _, k := range keys {
+		if !t.has(k) {
+			continue
+		}
+		s, ok := param.Lookup(model.Params, k)
+		if !ok {
+			it, _ := t.get(k, false)
+			d.problem(item{path: it.path, over: it.over}, "not used by model = %q (used by %s)", kind, param.QuoteAll(users[k]))
+			continue
+		}
+		if v, ok := t.spec(s); ok {
+			params[k] = v
+			src.note("mobility."+k, t.full(k))
+		}
+	}
+	m.Model, m.Params = kind, params
+	if kind == device.StaticModel {
+		m.Model = ""
+	}
+	if len(params) == 0 {
+		m.Params = nil
 	}
 	if t.present() {
 		src.mob = t.path
 	}
-	if !modelOK {
-		return
-	}
-	for _, u := range mobilityUse {
-		if t.has(u.key) && !slices.Contains(u.models, m.Kind) {
-			d.problem(d.at(t.full(u.key)), "not used by model = %q (used by %s)", m.Kind, quoteAll(kinds(u.models)))
-		}
-	}
-}
-
-// kinds converts mobility kinds to strings.
-func kinds(ks []mel.MobilityKind) []string {
-	s := make([]string, len(ks))
-	for i, k := range ks {
-		s[i] = string(k)
-	}
-	return s
-}
-
-// loadTrace reads and parses a mobility trace CSV named relative to the scenario.
-func (d *decoder) loadTrace(file string) ([]mel.Waypoint, error) {
-	if file == "" {
-		return nil, fmt.Errorf("empty path: want the name of a CSV file with columns t,x,y")
-	}
-	data, err := d.origin.readFile(file, maxTraceBytes)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read trace %s: %v", d.origin.resolve(file), unwrapPath(err))
-	}
-	tr, err := device.ParseTraceCSV(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("trace %s: %v", d.origin.resolve(file), err)
-	}
-	pts := tr.Points()
-	out := make([]mel.Waypoint, len(pts))
-	for i, p := range pts {
-		out[i] = mel.Waypoint{T: p.T, X: p.X, Y: p.Y}
-	}
-	return out, nil
 }
 
 // randomOutages reads a [learners.outages] or [learner.outages] table over l.RandomDown.
-func (d *decoder) randomOutages(t *table, l *mel.Learner) {
+func (d *decoder) randomOutages(t *table, l *mel.Learner, src *learnerSrc) {
 	if !t.present() {
 		return
 	}
-	var o mel.OnOff
+	var o channel.OnOff
 	had := l.RandomDown != nil
 	if had {
 		o = *l.RandomDown
@@ -273,16 +288,19 @@ func (d *decoder) randomOutages(t *table, l *mel.Learner) {
 	}
 	if had || up && down {
 		l.RandomDown = &o
+		src.note("outages.mean_up_s", t.full("mean_up_s"))
+		src.note("outages.mean_down_s", t.full("mean_down_s"))
 	}
 }
 
 // outages reads the scheduled [[outage]] entries into the learners' outage lists, each
-// sorted by start time.
-func (d *decoder) outages(root *table, ls []mel.Learner) {
+// sorted by start time. Overlapping outages of one learner merge: the link is down on their
+// union.
+func (d *decoder) outages(root *table, ls []mel.Learner, srcs []learnerSrc) {
 	outs, _ := root.array("outage")
 	for _, t := range outs {
 		idx := -1
-		var iv mel.Interval
+		var iv channel.Interval
 		for _, k := range []string{"learner", "start_s", "duration_s"} {
 			if !t.has(k) {
 				d.problem(d.at(t.full(k)), "missing: an [[outage]] needs learner, start_s and duration_s")
@@ -297,58 +315,12 @@ func (d *decoder) outages(root *table, ls []mel.Learner) {
 		okD := t.float("duration_s", positive(1e9), "s", &iv.Duration)
 		if idx >= 0 && okS && okD {
 			ls[idx].Outages = append(ls[idx].Outages, iv)
+			srcs[idx].note("outages", t.path)
 		}
 	}
 	for k := range ls {
 		sort.SliceStable(ls[k].Outages, func(i, j int) bool { return ls[k].Outages[i].Start < ls[k].Outages[j].Start })
 	}
-}
-
-// checkLearners checks every learner's final settings against the cell and normalises its
-// mobility so that keys its model does not use do not show in the configuration. A problem
-// shared by many learners of a group is reported once, with the count.
-func (d *decoder) checkLearners(ls []mel.Learner, srcs []learnerSrc, radius float64) {
-	rep := &repeats{seen: map[string]int{}}
-	for k := range ls {
-		l, src, m := &ls[k], srcs[k], &ls[k].Mobility
-		if p := l.Position; p != nil {
-			if r := math.Hypot(p.X, p.Y); r > radius {
-				rep.add(k, d.at(src.pos), fmt.Sprintf("%.1f m from the orchestrator, outside the cell (radio.cell_radius_m = %s)", r, fmtNum(radius)))
-			}
-		}
-		switch m.Kind {
-		case mel.RandomWaypoint, mel.RandomWalk:
-			if m.Kind == mel.RandomWaypoint && m.MinSpeed == 0 {
-				rep.add(k, d.at(src.mob+".min_speed_mps"), "random waypoint needs min_speed_mps > 0 (at speed 0 it never arrives)")
-			}
-			if m.MaxSpeed < m.MinSpeed {
-				rep.add(k, d.at(src.mob+".max_speed_mps"), fmt.Sprintf("max_speed_mps = %s is below min_speed_mps = %s", fmtNum(m.MaxSpeed), fmtNum(m.MinSpeed)))
-			}
-			m.Trace = nil
-			if m.Kind == mel.RandomWaypoint {
-				m.Turn = 0
-			} else {
-				m.Pause = 0
-			}
-		case mel.TraceMobility:
-			if len(m.Trace) == 0 && !src.traceBad {
-				rep.add(k, d.at(src.mob+".trace"), `model = "trace" needs trace = "FILE.csv"`)
-			}
-			if l.Position != nil {
-				rep.add(k, d.at(src.pos), `conflicts with mobility model "trace", which gives the position`)
-			}
-			for _, w := range m.Trace {
-				if r := math.Hypot(w.X, w.Y); r > radius {
-					rep.add(k, d.at(src.mob+".trace"), fmt.Sprintf("the trace is %.1f m from the orchestrator at t = %s s, outside the cell (radio.cell_radius_m = %s)", r, fmtNum(w.T), fmtNum(radius)))
-					break
-				}
-			}
-			m.MinSpeed, m.MaxSpeed, m.Pause, m.Turn = 0, 0, 0, 0
-		default:
-			*m = mel.Mobility{Kind: mel.Static}
-		}
-	}
-	rep.flush(d)
 }
 
 // repeats collects problems about learners and merges identical ones.

@@ -1,6 +1,8 @@
 package scenarios
 
 import (
+	"github.com/mel-des/mel-des/param"
+
 	"reflect"
 	"testing"
 )
@@ -68,7 +70,7 @@ func TestSuggest(t *testing.T) {
 		"workers":   "",
 		"":          "",
 	} {
-		if got := suggest(word, keys); got != want {
+		if got := param.Suggest(word, keys); got != want {
 			t.Errorf("suggest(%q) = %q, want %q", word, got, want)
 		}
 	}

@@ -63,13 +63,6 @@ func (s *Scenario) build(overrides []Override) (*Scenario, error) {
 	if err := newError(s.origin.file, d.probs); err != nil {
 		return nil, err
 	}
-	if err := ns.Config.Validate(); err != nil { // a safety net: the checks above should catch everything
-		var ps []Problem
-		for _, line := range strings.Split(err.Error(), "\n") {
-			ps = append(ps, Problem{Msg: line})
-		}
-		return nil, newError(s.origin.file, ps)
-	}
 	return ns, nil
 }
 
@@ -99,5 +92,6 @@ func (s *Scenario) decode(overrides []Override) (*decoder, *Scenario) {
 	d.scenario(ns)
 	d.unknown()
 	d.unusedSets()
+	d.check(ns.Config)
 	return d, ns
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/mel-des/mel-des/mel"
+	"github.com/mel-des/mel-des/param"
 )
 
 // Limits on input files, so that a wrong path (a disk image, /dev/zero) fails fast.
@@ -46,10 +47,28 @@ type Output struct {
 	Files []string // a subset of OutputFiles, in that order
 }
 
-// OutputFiles returns every kind of output file in canonical order: "cycles" (per-cycle
-// metrics CSV), "learners" (per-learner per-cycle CSV), "trace" (JSON Lines event trace)
-// and "chrome" (Chrome trace-event JSON).
-func OutputFiles() []string { return []string{"cycles", "learners", "trace", "chrome"} }
+// OutputFiles returns the names of every registered output format (mel.Outputs) in
+// canonical order: "cycles" (per-cycle metrics CSV), "learners" (per-learner per-cycle CSV),
+// "trace" (JSON Lines event trace), "chrome" (Chrome trace-event JSON), then any registered
+// later.
+func OutputFiles() []string {
+	var names []string
+	for _, o := range mel.Outputs() {
+		names = append(names, o.Name)
+	}
+	return names
+}
+
+// DefaultOutputFiles returns the formats written when a scenario does not list output.files.
+func DefaultOutputFiles() []string {
+	var names []string
+	for _, o := range mel.Outputs() {
+		if o.Default {
+			names = append(names, o.Name)
+		}
+	}
+	return names
+}
 
 // origin says where a scenario came from and how to read the files it names.
 type origin struct {
@@ -242,7 +261,7 @@ func isEmbedded(name string) bool {
 // unknownEmbedded is the error for a name that is neither a file nor an embedded scenario.
 func unknownEmbedded(name string) error {
 	msg := fmt.Sprintf("%q is neither a scenario file nor an embedded scenario", name)
-	if s := suggest(name, Embedded()); s != "" {
+	if s := param.Suggest(name, Embedded()); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
 	return fileError("", "%s; embedded: %s", msg, strings.Join(Embedded(), ", "))

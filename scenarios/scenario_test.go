@@ -9,7 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mel-des/mel-des/channel"
+	"github.com/mel-des/mel-des/device"
 	"github.com/mel-des/mel-des/mel"
+	"github.com/mel-des/mel-des/param"
 )
 
 // TestEmbedded checks that every embedded scenario loads, validates and describes itself,
@@ -70,7 +73,7 @@ func TestEmbeddedSettings(t *testing.T) {
 	m := load("mobility")
 	var moving, batteries, random int
 	for _, l := range m.Learners {
-		if l.Mobility.Kind != mel.Static {
+		if l.Mobility.Name() != device.StaticModel {
 			moving++
 		}
 		if !math.IsInf(l.BatteryJ, 1) {
@@ -83,10 +86,10 @@ func TestEmbeddedSettings(t *testing.T) {
 	if moving != 8 || batteries != 8 || random != 6 || len(m.Learners[1].Outages) != 1 {
 		t.Errorf("mobility: %d moving, %d on batteries, %d with random outages, learner 1 outages %v", moving, batteries, random, m.Learners[1].Outages)
 	}
-	if tr := m.Learners[11].Mobility; tr.Kind != mel.TraceMobility || len(tr.Trace) != 9 || tr.Trace[0] != (mel.Waypoint{T: 0, X: -420, Y: -120}) {
+	if tr := m.Learners[11].Mobility; tr.Model != "trace" || tr.Params.File("trace").Path != "bus-route.csv" || !strings.Contains(string(tr.Params.File("trace").Data), "\n0,-420,-120\n") {
 		t.Errorf("mobility: learner 11 = %+v, want the bus route", tr)
 	}
-	if m.Learners[5].Mobility.MaxSpeed != 2.5 || m.Learners[4].Mobility.MaxSpeed != 1.5 || m.Learners[5].BatteryJ != 80 {
+	if mobParam(m.Learners[5], "max_speed_mps") != 2.5 || mobParam(m.Learners[4], "max_speed_mps") != 1.5 || m.Learners[5].BatteryJ != 80 {
 		t.Errorf("mobility: the [[learner]] override of learner 5 is not applied alone")
 	}
 	fl := load("fl-noniid")
@@ -94,8 +97,8 @@ func TestEmbeddedSettings(t *testing.T) {
 		t.Errorf("fl-noniid: mode %s, partition %s, alpha %v", fl.Mode, fl.Data.Partition, fl.Data.Alpha)
 	}
 	tiny := load("tiny-synthetic")
-	if tiny.Data.Source != mel.Synthetic || len(tiny.Learners) != 4 || tiny.Cycles != 3 || !reflect.DeepEqual(tiny.Model.Layers, []int{16, 16, 4}) {
-		t.Errorf("tiny-synthetic: %s, %d learners, %d cycles, layers %v", tiny.Data.Source, len(tiny.Learners), tiny.Cycles, tiny.Model.Layers)
+	if tiny.Data.Source.Name() != "synthetic" || len(tiny.Learners) != 4 || tiny.Cycles != 3 || !reflect.DeepEqual(tiny.Model.Hidden, []int{16}) {
+		t.Errorf("tiny-synthetic: %s, %d learners, %d cycles, hidden %v", tiny.Data.Source.Name(), len(tiny.Learners), tiny.Cycles, tiny.Model.Hidden)
 	}
 }
 
@@ -208,22 +211,26 @@ duration_s = 1
 	if len(ls) != 5 {
 		t.Fatalf("%d learners, want 5", len(ls))
 	}
-	wp := mel.Mobility{Kind: mel.RandomWaypoint, MinSpeed: 0.5, MaxSpeed: 2, Pause: 4}
+	wp := resolvedMobility("waypoint", param.Values{"max_speed_mps": 2.0, "pause_s": 4.0})
 	for k, want := range []struct {
 		f   float64
-		pos *mel.Point
-		mob mel.Mobility
+		pos *device.Point
+		mob param.Values
 		bat float64
-		rd  *mel.OnOff
+		rd  *channel.OnOff
 	}{
-		{1e9, nil, wp, 50, &mel.OnOff{MeanUp: 100, MeanDown: 5}},
-		{9e9, &mel.Point{X: 30, Y: 40}, mel.Mobility{Kind: mel.RandomWaypoint, MinSpeed: 1, MaxSpeed: 2, Pause: 4}, 50, &mel.OnOff{MeanUp: 100, MeanDown: 7}},
-		{3e9, nil, wp, 50, &mel.OnOff{MeanUp: 100, MeanDown: 5}},
-		{0.5e9, nil, mel.Mobility{Kind: mel.Static}, math.Inf(1), nil},
-		{0.5e9, nil, mel.Mobility{Kind: mel.RandomWalk, MinSpeed: 0.5, MaxSpeed: 1.5, Turn: 10}, math.Inf(1), nil},
+		{1e9, nil, wp, 50, &channel.OnOff{MeanUp: 100, MeanDown: 5}},
+		{9e9, &device.Point{X: 30, Y: 40}, resolvedMobility("waypoint", param.Values{"min_speed_mps": 1.0, "max_speed_mps": 2.0, "pause_s": 4.0}), 50, &channel.OnOff{MeanUp: 100, MeanDown: 7}},
+		{3e9, nil, wp, 50, &channel.OnOff{MeanUp: 100, MeanDown: 5}},
+		{0.5e9, nil, resolvedMobility("static", nil), math.Inf(1), nil},
+		{0.5e9, nil, resolvedMobility("walk", nil), math.Inf(1), nil},
 	} {
 		l := ls[k]
-		if l.FreqHz != want.f || !reflect.DeepEqual(l.Position, want.pos) || !reflect.DeepEqual(l.Mobility, want.mob) ||
+		_, got, err := l.Mobility.Resolve(device.Cell{Radius: 500})
+		if err != nil {
+			t.Errorf("learner %d: %v", k, err)
+		}
+		if l.FreqHz != want.f || !reflect.DeepEqual(l.Position, want.pos) || !reflect.DeepEqual(got, want.mob) ||
 			l.BatteryJ != want.bat || !reflect.DeepEqual(l.RandomDown, want.rd) {
 			t.Errorf("learner %d = %+v (pos %v, outages %v)\nwant f %v pos %v mob %+v battery %v outages %v",
 				k, l, l.Position, l.RandomDown, want.f, want.pos, want.mob, want.bat, want.rd)
@@ -232,7 +239,7 @@ duration_s = 1
 	if ls[3].Kappa != 2e-29 || ls[0].Kappa != 1e-29 {
 		t.Errorf("kappa %v, %v", ls[0].Kappa, ls[3].Kappa)
 	}
-	if want := []mel.Interval{{Start: 2, Duration: 1}, {Start: 20, Duration: 5}}; !reflect.DeepEqual(ls[3].Outages, want) {
+	if want := []channel.Interval{{Start: 2, Duration: 1}, {Start: 20, Duration: 5}}; !reflect.DeepEqual(ls[3].Outages, want) {
 		t.Errorf("learner 3 outages %v, want %v (sorted)", ls[3].Outages, want)
 	}
 	if ls[0].Outages != nil || ls[0].RandomDown == ls[1].RandomDown {
@@ -251,7 +258,13 @@ func TestPaths(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(sub, "walk.csv"), []byte("t,x,y\n0,10,0\n10,20,0\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	src := "[[learners]]\ncpu_ghz = 1\n[learners.mobility]\ntrace = \"traces/walk.csv\"\n[dataset]\ndir = \"traces\"\n"
+	for _, f := range []string{"train.csv", "test.csv"} {
+		if err := os.WriteFile(filepath.Join(sub, f), []byte("label,a,b\n0,1,2\n1,3,4\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src := "[[learners]]\ncpu_ghz = 1\n[learners.mobility]\ntrace = \"traces/walk.csv\"\n" +
+		"[simulation]\nmin_samples = 1\n[dataset]\nsource = \"csv\"\ntrain = \"traces/train.csv\"\ntest = \"traces/test.csv\"\n"
 	path := filepath.Join(dir, "My Run.toml")
 	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
@@ -261,11 +274,11 @@ func TestPaths(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := s.Config.Learners[0].Mobility
-	if m.Kind != mel.TraceMobility || len(m.Trace) != 2 || m.Trace[1] != (mel.Waypoint{T: 10, X: 20, Y: 0}) {
+	if f := m.Params.File("trace"); m.Model != "trace" || f.Path != filepath.Join(sub, "walk.csv") || string(f.Data) != "t,x,y\n0,10,0\n10,20,0\n" {
 		t.Errorf("trace = %+v", m)
 	}
-	if s.Config.Data.Dir != sub {
-		t.Errorf("dataset dir %q, want %q", s.Config.Data.Dir, sub)
+	if got := s.Config.Data.Source.Params.String("train"); got != filepath.Join(sub, "train.csv") {
+		t.Errorf("dataset train file %q, want %q", got, filepath.Join(sub, "train.csv"))
 	}
 	if s.Name != "My-Run" {
 		t.Errorf("name from the file %q, want My-Run", s.Name)
@@ -322,4 +335,22 @@ func TestEmbeddedTOML(t *testing.T) {
 	if err != nil || s.Name != "quickstart" {
 		t.Errorf("Parse(EmbeddedTOML) = %v", err)
 	}
+}
+
+// mobParam returns a mobility parameter of l with the model's defaults filled in.
+func mobParam(l mel.Learner, key string) float64 {
+	_, p, err := l.Mobility.Resolve(device.Cell{Radius: 500})
+	if err != nil {
+		panic(err)
+	}
+	return p.Float(key)
+}
+
+// resolvedMobility returns every parameter of a model with the given values set.
+func resolvedMobility(model string, set param.Values) param.Values {
+	_, p, err := device.MobilityConfig{Model: model, Params: set}.Resolve(device.Cell{Radius: 500})
+	if err != nil {
+		panic(err)
+	}
+	return p
 }

@@ -2,12 +2,11 @@ package scenarios
 
 import (
 	"fmt"
-	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
+	"github.com/mel-des/mel-des/param"
 )
 
 // decoder turns a decoded TOML tree plus overrides into a Scenario. It never stops at the
@@ -21,6 +20,7 @@ type decoder struct {
 	arrays map[string]int  // path of an array of tables → its number of entries
 	origin origin          // where relative paths are resolved
 	byPath map[string]bool // paths of visited tables
+	srcs   []learnerSrc    // where each learner's settings come from
 }
 
 // setting is one override and whether a reader consumed it.
@@ -98,6 +98,15 @@ func (t *table) get(k string, str bool) (item, bool) {
 	return item{path: p, v: v}, ok
 }
 
+// know marks keys as known in t without reading them, for keys that only some plug-ins use.
+func (t *table) know(keys ...string) {
+	for _, k := range keys {
+		if !slices.Contains(t.known, k) {
+			t.known = append(t.known, k)
+		}
+	}
+}
+
 // has reports whether key k is set in the file or by an override, without reading it.
 func (t *table) has(k string) bool {
 	if _, ok := t.d.sets[t.full(k)]; ok {
@@ -136,70 +145,31 @@ func overrideValue(s string, str bool) any {
 	return v
 }
 
-// frange is an interval of allowed numbers; the bounds are included unless marked open.
-type frange struct {
-	lo, hi         float64
-	loOpen, hiOpen bool
-}
-
 // positive is (0, hi]; closed is [lo, hi].
-func positive(hi float64) frange    { return frange{lo: 0, hi: hi, loOpen: true} }
-func closed(lo, hi float64) frange  { return frange{lo: lo, hi: hi} }
-func (r frange) has(f float64) bool { return r.above(f) && r.below(f) }
-func (r frange) above(f float64) bool {
-	return f > r.lo || !r.loOpen && f == r.lo
-}
-func (r frange) below(f float64) bool {
-	return f < r.hi || !r.hiOpen && f == r.hi
-}
+func positive(hi float64) param.Range   { return param.Positive(hi) }
+func closed(lo, hi float64) param.Range { return param.Closed(lo, hi) }
 
-// String writes r as "(0, 1e6]".
-func (r frange) String() string {
-	l, h := "[", "]"
-	if r.loOpen {
-		l = "("
+// check checks it's value against spec and reports a problem if it does not fit.
+func (t *table) check(it item, spec param.Spec) (any, bool) {
+	v, err := spec.Check(it.v)
+	if err != nil {
+		t.d.problem(it, "%s", err.Error())
+		return nil, false
 	}
-	if r.hiOpen {
-		h = ")"
-	}
-	return l + fmtNum(r.lo) + ", " + fmtNum(r.hi) + h
-}
-
-// number returns it's value as a float64 if it is a TOML integer or float.
-func (t *table) number(it item, unit string) (float64, bool) {
-	switch x := it.v.(type) {
-	case float64:
-		return x, true
-	case int64:
-		return float64(x), true
-	}
-	t.d.problem(it, "wrong type: want a number%s, got %s", unitSuffix(unit), typeName(it.v))
-	return 0, false
-}
-
-// unitSuffix returns " in UNIT" or "".
-func unitSuffix(unit string) string {
-	if unit == "" {
-		return ""
-	}
-	return " in " + unit
+	return v, true
 }
 
 // checkFloat checks it against r and returns its value.
-func (t *table) checkFloat(it item, r frange, unit string) (float64, bool) {
-	f, ok := t.number(it, unit)
+func (t *table) checkFloat(it item, r param.Range, unit string) (float64, bool) {
+	v, ok := t.check(it, param.Spec{Kind: param.Float, Range: r, Unit: unit})
 	if !ok {
 		return 0, false
 	}
-	if !r.has(f) {
-		t.d.problem(it, "out of range: want a number in %v%s", r, unitSuffix(unit))
-		return 0, false
-	}
-	return f, true
+	return v.(float64), true
 }
 
 // float reads key k as a number in r and stores it in dst; it reports whether it did.
-func (t *table) float(k string, r frange, unit string, dst *float64) bool {
+func (t *table) float(k string, r param.Range, unit string, dst *float64) bool {
 	it, ok := t.get(k, false)
 	if !ok {
 		return false
@@ -214,29 +184,11 @@ func (t *table) float(k string, r frange, unit string, dst *float64) bool {
 // checkInt checks that it is an integer in [lo, hi]. A float with an integral value is
 // accepted (1e6 is a TOML float), so that "count = 1e9" reads as out of range.
 func (t *table) checkInt(it item, lo, hi int64) (int64, bool) {
-	var n int64
-	switch x := it.v.(type) {
-	case int64:
-		n = x
-	case float64:
-		switch {
-		case math.IsInf(x, 0) || math.Abs(x) > 1<<53:
-			t.d.problem(it, "out of range: want an integer in [%d, %d]", lo, hi)
-			return 0, false
-		case x != math.Trunc(x): // also NaN
-			t.d.problem(it, "wrong type: want an integer in [%d, %d], got a fraction", lo, hi)
-			return 0, false
-		}
-		n = int64(x)
-	default:
-		t.d.problem(it, "wrong type: want an integer, got %s", typeName(it.v))
+	v, ok := t.check(it, param.Spec{Kind: param.Int, Range: param.Closed(float64(lo), float64(hi))})
+	if !ok {
 		return 0, false
 	}
-	if n < lo || n > hi {
-		t.d.problem(it, "out of range: want an integer in [%d, %d]", lo, hi)
-		return 0, false
-	}
-	return n, true
+	return int64(v.(int)), true
 }
 
 // int reads key k as an integer in [lo, hi] into dst; it reports whether it did.
@@ -258,13 +210,11 @@ func (t *table) bool(k string, dst *bool) bool {
 	if !ok {
 		return false
 	}
-	b, ok := it.v.(bool)
-	if !ok {
-		t.d.problem(it, "wrong type: want true or false, got %s", typeName(it.v))
-		return false
+	v, ok := t.check(it, param.Spec{Kind: param.Bool})
+	if ok {
+		*dst = v.(bool)
 	}
-	*dst = b
-	return true
+	return ok
 }
 
 // str reads key k as a string into dst. With choices, the string must be one of them. It
@@ -274,40 +224,49 @@ func (t *table) str(k string, dst *string, choices ...string) bool {
 	if !ok {
 		return false
 	}
-	s, ok := it.v.(string)
-	if !ok {
-		t.d.problem(it, "wrong type: want a string, got %s", typeName(it.v))
-		return false
+	v, ok := t.check(it, param.Spec{Kind: param.String, Choices: choices})
+	if ok {
+		*dst = v.(string)
 	}
-	if len(choices) > 0 && !slices.Contains(choices, s) {
-		msg := "want one of " + quoteAll(choices)
-		if sug := suggest(s, choices); sug != "" {
-			msg = fmt.Sprintf("unknown value (did you mean %q?); %s", sug, msg)
-		}
-		t.d.problem(it, "%s", msg)
-		return false
-	}
-	*dst = s
-	return true
+	return ok
 }
 
-// quoteAll writes ss as `"a", "b" or "c"`.
-func quoteAll(ss []string) string {
-	q := make([]string, len(ss))
-	for i, s := range ss {
-		q[i] = strconv.Quote(s)
+// spec reads key k of a plug-in's parameters: numbers, booleans and strings as their spec
+// says, a Path resolved against the scenario's directory, a File resolved and read.
+func (t *table) spec(s param.Spec) (any, bool) {
+	it, ok := t.get(s.Key, s.Kind == param.String || s.Kind == param.Path || s.Kind == param.File)
+	if !ok {
+		return nil, false
 	}
-	if len(q) < 2 {
-		return strings.Join(q, "")
+	switch s.Kind {
+	case param.Path, param.File:
+		name, isStr := it.v.(string)
+		if !isStr {
+			t.d.problem(it, "wrong type: want a file name, got %s", param.TypeName(it.v))
+			return nil, false
+		}
+		if name == "" {
+			t.d.problem(it, "empty path: want the name of a file, relative to the scenario file")
+			return nil, false
+		}
+		if s.Kind == param.Path {
+			return t.d.origin.resolve(name), true
+		}
+		data, err := t.d.origin.readFile(name, maxTraceBytes)
+		if err != nil {
+			t.d.problem(it, "cannot read %s %s: %v", s.Key, t.d.origin.resolve(name), unwrapPath(err))
+			return nil, false
+		}
+		return param.FileData{Path: t.d.origin.resolve(name), Data: data}, true
 	}
-	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
+	return t.check(it, s)
 }
 
 // list returns it's value as an array with between minLen and maxLen elements.
 func (t *table) list(it item, minLen, maxLen int) ([]any, bool) {
 	a, ok := it.v.([]any)
 	if !ok {
-		t.d.problem(it, "wrong type: want an array, got %s", typeName(it.v))
+		t.d.problem(it, "wrong type: want an array, got %s", param.TypeName(it.v))
 		return nil, false
 	}
 	if len(a) < minLen || len(a) > maxLen {
@@ -359,7 +318,7 @@ func (t *table) sub(k string) *table {
 		} else if mm, isMap := it.v.(map[string]any); isMap {
 			m = mm
 		} else {
-			t.d.problem(it, "wrong type: want a table [%s], got %s", it.path, typeName(it.v))
+			t.d.problem(it, "wrong type: want a table [%s], got %s", it.path, param.TypeName(it.v))
 		}
 	}
 	return t.d.newTable(t.full(k), m)
@@ -385,13 +344,13 @@ func (t *table) array(k string) ([]*table, bool) {
 		for i, e := range x {
 			m, isMap := e.(map[string]any)
 			if !isMap {
-				t.d.problem(element(it, i, e), "wrong type: want a table, got %s; write entries as [[%s]]", typeName(e), it.path)
+				t.d.problem(element(it, i, e), "wrong type: want a table, got %s; write entries as [[%s]]", param.TypeName(e), it.path)
 				continue
 			}
 			ms = append(ms, m)
 		}
 	default:
-		t.d.problem(it, "wrong type: want an array of tables [[%s]], got %s", it.path, typeName(it.v))
+		t.d.problem(it, "wrong type: want an array of tables [[%s]], got %s", it.path, param.TypeName(it.v))
 		return nil, true
 	}
 	ts := make([]*table, len(ms))

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/mel-des/mel-des/param"
 )
 
 // unknown reports every key of every visited table that no reader asked for, suggesting the
@@ -32,7 +34,7 @@ func (d *decoder) unknownMsg(t *table, k string) string {
 	if h, ok := t.hints[k]; ok {
 		return "unknown key: " + h
 	}
-	if s := suggest(k, t.known); s != "" {
+	if s := param.Suggest(k, t.known); s != "" {
 		return fmt.Sprintf("unknown key (did you mean %s?)", t.full(s))
 	}
 	for _, o := range d.tables {
@@ -41,7 +43,7 @@ func (d *decoder) unknownMsg(t *table, k string) string {
 		}
 	}
 	for _, o := range d.tables {
-		if s := suggest(k, o.known); o != t && !o.open && s != "" {
+		if s := param.Suggest(k, o.known); o != t && !o.open && s != "" {
 			return fmt.Sprintf("unknown key here (did you mean %s in [%s]?)", s, normalPath(o.path))
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mel-des/mel-des/dataset"
 	"github.com/mel-des/mel-des/mel"
 	"github.com/mel-des/mel-des/mlcore"
 )
@@ -231,8 +232,8 @@ func (r *runner) run(ctx context.Context, c *Cell) (mel.Summary, error) {
 	}
 	cfg := c.Scenario.Config
 	opts := []mel.Option{mel.WithPool(r.pool)}
-	if cfg.Data.Source == mel.MNIST {
-		train, test, err := r.data.mnist(cfg.Data.Dir)
+	if !cfg.Data.Source.Seeded() {
+		train, test, err := r.data.load(cfg.Data.Source)
 		if err != nil {
 			return mel.Summary{}, err
 		}
@@ -250,34 +251,43 @@ func (r *runner) run(ctx context.Context, c *Cell) (mel.Summary, error) {
 	return sum, err
 }
 
-// dataCache loads each MNIST directory once and shares the read-only data sets between the
-// cells of one Run. It belongs to a Run, never to the package, so runs share nothing.
+// dataCache loads each data set that does not depend on the seed (MNIST, files) once and
+// shares the read-only data between the cells of one Run. It belongs to a Run, never to the
+// package, so runs share nothing.
 type dataCache struct {
 	mu   sync.Mutex
-	dirs map[string]*mnistLoad
+	sets map[string]*dataLoad // by dataset.Config.Key
 }
 
-// mnistLoad is one directory's data, loaded once.
-type mnistLoad struct {
+// dataLoad is one data set, loaded once.
+type dataLoad struct {
 	once        sync.Once
 	train, test *mlcore.Dataset
 	err         error
 }
 
-// mnist returns the MNIST data sets of dir ("" = mlcore.LoadMNIST's search), loading them
-// on first use; concurrent callers wait for the one load.
-func (d *dataCache) mnist(dir string) (train, test *mlcore.Dataset, err error) {
+// load returns the data of src, loading them on first use; concurrent callers wait for the
+// one load.
+func (d *dataCache) load(src dataset.Config) (train, test *mlcore.Dataset, err error) {
+	key := src.Key()
 	d.mu.Lock()
-	if d.dirs == nil {
-		d.dirs = map[string]*mnistLoad{}
+	if d.sets == nil {
+		d.sets = map[string]*dataLoad{}
 	}
-	l := d.dirs[dir]
+	l := d.sets[key]
 	if l == nil {
-		l = &mnistLoad{}
-		d.dirs[dir] = l
+		l = &dataLoad{}
+		d.sets[key] = l
 	}
 	d.mu.Unlock()
-	l.once.Do(func() { l.train, l.test, l.err = mlcore.LoadMNIST(dir) })
+	l.once.Do(func() {
+		s, err := src.Open()
+		if err != nil {
+			l.err = err
+			return
+		}
+		l.train, l.test, l.err = s.Load(0)
+	})
 	return l.train, l.test, l.err
 }
 

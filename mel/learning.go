@@ -1,0 +1,150 @@
+package mel
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/mel-des/mel-des/dataset"
+	"github.com/mel-des/mel-des/mlcore"
+	"github.com/mel-des/mel-des/policy"
+)
+
+// learning is the learning side of a run: the data, each learner's local data set in FL
+// mode, the global model, the learners' model buffers and the worker pool that trains them.
+// It knows nothing of time, radios or energy.
+type learning struct {
+	cfg    *Config
+	src    dataset.Source
+	layers []int
+	d      int // samples handed out per cycle
+
+	train, test *mlcore.Dataset
+	local       [][]int // FL: each learner's own sample indices
+	global      *mlcore.MLP
+	models      []*mlcore.MLP // each learner's copy of the model, reused every cycle
+	pool        *mlcore.Pool
+	ownPool     bool
+	sgd         mlcore.SGD
+	skip        bool // no real training, averaging or evaluation (WithoutTraining)
+}
+
+// setup loads the data (unless given), partitions it in FL mode, initialises the model and
+// the pool. K is the number of learners.
+func (ln *learning) setup(st streams, K int) error {
+	d := ln.cfg.Data
+	if ln.train == nil || ln.test == nil {
+		train, test, err := ln.src.Load(st.seedOf(streamSynthetic, 0))
+		if err != nil {
+			return err
+		}
+		ln.train, ln.test = train, test
+	}
+	if d.TrainSubset > 0 && d.TrainSubset < ln.train.N {
+		perm := st.rng(streamData, 0).Perm(ln.train.N)
+		ln.train = ln.train.Subset(perm[:d.TrainSubset])
+	}
+	if d.TestSubset > 0 && d.TestSubset < ln.test.N {
+		ln.test = ln.test.Head(d.TestSubset)
+	}
+	in, out := ln.layers[0], ln.layers[len(ln.layers)-1]
+	if ln.train.Dim != in || ln.test.Dim != in {
+		return fmt.Errorf("mel: the data have %d features but the network takes %d inputs", ln.train.Dim, in)
+	}
+	if ln.train.Classes > out {
+		return fmt.Errorf("mel: the data have %d classes but the model's output has %d", ln.train.Classes, out)
+	}
+	if ln.cfg.Samples == 0 {
+		ln.d = ln.train.N
+	} else if ln.cfg.Samples > ln.train.N {
+		return fmt.Errorf("mel: simulation.samples = %d: more than the %d training samples", ln.cfg.Samples, ln.train.N)
+	}
+	if ln.cfg.Mode == FL {
+		r := st.rng(streamFLPartition, 0)
+		switch d.Partition {
+		case IID:
+			ln.local = mlcore.PartitionIID(r, ln.train.N, K)
+		case Dirichlet:
+			ln.local = mlcore.PartitionDirichlet(r, ln.train.Y, ln.train.Classes, K, d.Alpha)
+		case Shards:
+			if K*d.Shards > ln.train.N {
+				return fmt.Errorf("mel: dataset.shards = %d: %d learners × %d shards exceed the %d training samples", d.Shards, K, d.Shards, ln.train.N)
+			}
+			ln.local = mlcore.PartitionShards(r, ln.train.Y, K, d.Shards)
+		}
+	}
+	ln.global = mlcore.NewMLP(ln.layers, st.seedOf(streamModel, 0))
+	ln.models = make([]*mlcore.MLP, K)
+	for k := range ln.models {
+		ln.models[k] = ln.global.Clone()
+	}
+	if ln.pool == nil {
+		ln.pool = mlcore.NewPool(ln.cfg.Workers)
+		ln.ownPool = true
+	}
+	ln.sgd = mlcore.SGD{Batch: ln.cfg.Model.Batch, LR: float32(ln.cfg.Model.LR)}
+	return nil
+}
+
+// assign returns the sample indices each problem row trains on in cycle n. PL: a fresh
+// seeded shuffle of the training set cut into the planned d_k. FL: min(d_k, local size) of
+// the learner's own samples, picked by a per-cycle stream of that learner.
+func (ln *learning) assign(st streams, n int, members []int, plan policy.Plan) [][]int {
+	if ln.cfg.Mode == PL {
+		return mlcore.PartitionPL(st.sub(streamData, n, 0), ln.train.N, plan.D)
+	}
+	idx := make([][]int, len(members))
+	for i, k := range members {
+		local := ln.local[k]
+		m := min(plan.D[i], len(local))
+		if m == len(local) {
+			idx[i] = local
+			continue
+		}
+		pick := append([]int(nil), local...)
+		r := st.sub(streamData, n, k+1)
+		for j := range m { // partial Fisher-Yates: the first m are a uniform sample
+			q := j + r.IntN(len(pick)-j)
+			pick[j], pick[q] = pick[q], pick[j]
+		}
+		idx[i] = pick[:m:m]
+	}
+	return idx
+}
+
+// start gives learner k a copy of the global model and queues its epochs real epochs over
+// the samples idx, drawing from rng. It returns nil when training is switched off.
+func (ln *learning) start(k int, idx []int, rng *rand.Rand, epochs int) *mlcore.Run {
+	ln.models[k].CopyFrom(ln.global)
+	if ln.skip {
+		return nil
+	}
+	return ln.pool.Train(ln.models[k], ln.train, idx, ln.sgd, rng, epochs)
+}
+
+// aggregate replaces the global model by the average of the learners' models, weighted.
+func (ln *learning) aggregate(learners []int, weights []float64) {
+	if ln.skip || len(learners) == 0 {
+		return
+	}
+	models := make([]*mlcore.MLP, len(learners))
+	for i, k := range learners {
+		models[i] = ln.models[k]
+	}
+	mlcore.Average(ln.global, models, weights)
+}
+
+// evaluate returns the global model's test loss and accuracy, NaN when training is off.
+func (ln *learning) evaluate() (loss, accuracy float64) {
+	if ln.skip {
+		return nan, nan
+	}
+	return ln.pool.Evaluate(ln.global, ln.test)
+}
+
+// close releases the pool if it is the learning's own.
+func (ln *learning) close() {
+	if ln.ownPool && ln.pool != nil {
+		ln.pool.Close()
+		ln.pool = nil
+	}
+}
