@@ -77,10 +77,10 @@ func (s *Sweep) checkHeader(path string, h []string) error {
 	if slices.Equal(h, want) {
 		return nil
 	}
-	return &Error{File: s.File, Problems: []string{fmt.Sprintf(
+	return &Error{File: s.File, Problems: []Problem{{Msg: fmt.Sprintf(
 		"results %s has the columns %s, but this sweep writes %s: its axes changed since; "+
 			"give this sweep other results (the results key, or --results) or move the file and its %s away",
-		path, strings.Join(h, ","), strings.Join(want, ","), IndexSuffix)}}
+		path, strings.Join(h, ","), strings.Join(want, ","), IndexSuffix)}}}
 }
 
 // append records a complete cell: its rows in one write, synced, then its index line,
