@@ -296,3 +296,14 @@ func TestMergeRefusalsLeaveNothing(t *testing.T) {
 		})
 	}
 }
+
+// validate recognises a sweep file and points to sweep --dry-run instead of suggesting
+// scenario keys for base.
+func TestValidateSweepFile(t *testing.T) {
+	sw := writeFile(t, t.TempDir(), "tiny.toml", cliSweep)
+	code, out, errs := runCLI(t, context.Background(), "validate", sw, "tiny-synthetic")
+	want := sw + ": a sweep file, not a scenario (it has base, [axes] or [[group]]); check it with: mel-des sweep " + sw + " --dry-run"
+	if code != exitUsage || !strings.Contains(errs, want) || strings.Contains(errs, "did you mean") || !strings.Contains(out, "tiny-synthetic: ok") {
+		t.Errorf("exit %d, want 2 with %q:\n%s%s", code, want, out, errs)
+	}
+}

@@ -190,6 +190,22 @@ func (s *Sweep) decodeTop(e *Error, raw map[string]any, md toml.MetaData, dir st
 	return base, axes, groups
 }
 
+// LooksLikeSweep reports whether TOML text is a sweep file rather than a scenario: it
+// decodes and has a top-level base, axes or group key, which no scenario has. A program
+// given a sweep where it wants a scenario can say so instead of reporting unknown keys.
+func LooksLikeSweep(data []byte) bool {
+	var raw map[string]any
+	if _, err := toml.Decode(strings.TrimPrefix(string(data), "\uFEFF"), &raw); err != nil {
+		return false
+	}
+	for _, k := range []string{"base", "axes", "group"} {
+		if _, ok := raw[k]; ok {
+			return true
+		}
+	}
+	return false
+}
+
 // topLevel returns the top-level keys of a decoded document in file order, each once.
 func topLevel(md toml.MetaData) []string {
 	var keys []string

@@ -206,3 +206,19 @@ func TestParseAbsoluteResults(t *testing.T) {
 		t.Errorf("Results = %v, %v; want %s", s.Results, err, abs)
 	}
 }
+
+func TestLooksLikeSweep(t *testing.T) {
+	for text, want := range map[string]bool{
+		tinySweep:            true,
+		"base = \"paper\"\n": true,
+		"[[group]]\n\"policy.name\" = [\"ha-sync\"]": true,
+		"\uFEFF[axes]\n":                         true,
+		"name = \"x\"\n[simulation]\nseed = 1\n": false,
+		"":                                       false,
+		"base = \n":                              false, // not TOML: the scenario's error says more
+	} {
+		if got := LooksLikeSweep([]byte(text)); got != want {
+			t.Errorf("LooksLikeSweep(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
