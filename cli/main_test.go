@@ -293,6 +293,19 @@ func TestPlot(t *testing.T) {
 	}
 }
 
+// Results that mix a column the figure does not show are refused with the command-line way
+// to select one value, not the Go API's.
+func TestPlotMixedColumn(t *testing.T) {
+	png := filepath.Join(t.TempDir(), "acc.png")
+	code, _, errs := runCLI(t, context.Background(), "plot", filepath.Join("..", "figures", "testdata", "small.csv"), "--out", png)
+	if code != exitUsage || !strings.Contains(errs, "select one with --where deadline_s=10 (values: 10, 20)") || strings.Contains(errs, "Where(") {
+		t.Errorf("exit %d, stderr %q; want 2 and a --where hint", code, errs)
+	}
+	if _, err := os.Stat(png); err == nil {
+		t.Errorf("%s written despite the refusal", png)
+	}
+}
+
 // merge refuses inputs that are not sweep results with exit 2 (bad input), naming the file
 // and the line, and writes nothing.
 func TestMergeBadInputExit2(t *testing.T) {
