@@ -36,8 +36,8 @@ The sweep file is TOML:
   "simulation.staleness" = [1, 2, 3, 4, 5]
 
 Keys are scenario key paths (docs/scenario.md). Every cell is resolved and validated before
-anything runs, and all problems are reported at once (exit 2): unknown keys, empty lists,
-bad values, two cells that configure the same run.
+anything runs, and all problems are reported at once, each with its line (exit 2): unknown
+keys, empty lists or groups, bad values, two cells that configure the same run.
 
 Results: the columns cell (16 hex digits of the hash of the cell's resolved scenario),
 policy, staleness, deadline_s, energy_j, seed (always, from the resolved scenario), the
