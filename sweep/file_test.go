@@ -88,8 +88,9 @@ func TestParseErrors(t *testing.T) {
 		want       []string // substrings, each of a separate problem line, "LINE: PROBLEM"
 	}{
 		{"no base", `[axes]`, []string{"bad.toml: base: missing"}},
-		{"unknown keys", "base = \"tiny-synthetic\"\nresult = \"x.csv\"\n\"simulation.seed\" = [1]\n",
-			[]string{"2: result: unknown key", "3: simulation.seed: unknown key; a sweep file has base, results, parallel, workers, description, axes, group; scenario key paths go under"}},
+		{"unknown keys", "base = \"tiny-synthetic\"\nresult = \"x.csv\"\n\"simulation.seed\" = [1]\nradio.bandwidth_mhz = [5]\n",
+			[]string{"2: result: unknown key", "3: simulation.seed: unknown key; a sweep file has base, results, parallel, workers, description, axes, group; scenario key paths go under",
+				"4: radio: unknown key"}},
 		{"bad types", "base = 3\nparallel = 0\nworkers = -1\naxes = 2\n",
 			[]string{"1: base = 3: want a string, not an integer", "2: parallel = 0: want an integer in [1, 1024]", "3: workers = -1", "4: axes: want a table"}},
 		{"empty list", "base = \"tiny-synthetic\"\n[axes]\n\"simulation.seed\" = []\n", []string{"3: [axes] simulation.seed: empty list"}},
@@ -177,7 +178,7 @@ name = ["ha-sync"]
 "policy.name" = ["a", "b"]
 `
 	want := map[string]int{"base": 2, "description": 3, "axes": 7, "axes.simulation.deadline_s": 8,
-		"axes.simulation.seed": 12, "axes.policy": 13, "axes.policy.name": 14, "group[0]": 15,
+		"axes.simulation": 12, "axes.simulation.seed": 12, "axes.policy": 13, "axes.policy.name": 14, "group[0]": 15,
 		"group[0].simulation.staleness": 16, "group[1]": 17, "group[1].policy.name": 18}
 	got := keyLines(src)
 	if !maps.Equal(got, want) {

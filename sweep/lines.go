@@ -61,11 +61,14 @@ func keyLines(src string) map[string]int {
 		if !ok || !strings.HasPrefix(rest, "=") {
 			continue
 		}
-		path := strings.Join(keys, ".")
-		if cur != "" {
-			path = cur + "." + path
+		path := cur
+		for _, k := range keys { // a.b = 1 writes table a too
+			if path != "" {
+				path += "."
+			}
+			path += k
+			record(path, n)
 		}
-		record(path, n)
 		d, ml := scanValue(rest[1:])
 		depth, inString = max(d, 0), ml
 	}
