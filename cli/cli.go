@@ -220,10 +220,16 @@ func hasFlags(fs *flag.FlagSet) bool {
 // parseArgs parses flags that may come before, between or after the positional arguments,
 // and returns the positional ones. --help prints the usage and returns flag.ErrHelp.
 func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	// The flag package calls Usage for --help and for every bad flag; only --help should
+	// print the whole usage, a bad flag gets one line on stderr.
+	usage := fs.Usage
+	fs.Usage = func() {}
+	defer func() { fs.Usage = usage }()
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) { // the flag package has printed fs.Usage
+			if errors.Is(err, flag.ErrHelp) {
+				usage()
 				return nil, err
 			}
 			return nil, usageErrorf("%s: %v (see mel-des %s --help)", fs.Name(), err, fs.Name())

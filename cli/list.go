@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/mel-des/mel-des/mel"
 	"github.com/mel-des/mel-des/policy"
 	"github.com/mel-des/mel-des/scenarios"
+	"github.com/mel-des/mel-des/sweep"
 )
 
 func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -45,6 +47,10 @@ func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		err := validateOne(arg)
 		if err != nil {
 			bad++
+			if isSweepFile(arg) {
+				fmt.Fprintf(stderr, "%s: a sweep file, not a scenario (it has base, [axes] or [[group]]); check it with: mel-des sweep %s --dry-run\n", arg, arg)
+				continue
+			}
 			fmt.Fprintf(stderr, "%s: invalid:\n  %s\n", arg, strings.ReplaceAll(err.Error(), "\n", "\n  "))
 			continue
 		}
@@ -67,4 +73,14 @@ func validateOne(arg string) error {
 	}
 	sys.Close()
 	return nil
+}
+
+// isSweepFile reports whether path is a readable sweep file, which validate does not check.
+func isSweepFile(path string) bool {
+	st, err := os.Stat(path)
+	if err != nil || !st.Mode().IsRegular() || st.Size() > 1<<20 {
+		return false
+	}
+	data, err := os.ReadFile(path)
+	return err == nil && sweep.LooksLikeSweep(data)
 }

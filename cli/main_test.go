@@ -220,6 +220,21 @@ func TestPlanTable(t *testing.T) {
 	}
 }
 
+// plan takes only the flags that change a plan: --cycles and --workers, which run takes,
+// are refused; a bad flag gets one line on stderr, not the whole usage on stdout.
+func TestPlanFlags(t *testing.T) {
+	for _, args := range [][]string{{"plan", "tiny-synthetic", "--cycles", "3"}, {"plan", "--workers", "2"}} {
+		code, out, errs := runCLI(t, context.Background(), args...)
+		if code != exitUsage || !strings.Contains(errs, "plan: flag provided but not defined: "+args[len(args)-2][1:]) || out != "" {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2, the flag named, nothing on stdout", args, code, out, errs)
+		}
+	}
+	code, out, errs := runCLI(t, context.Background(), "plan", "tiny-synthetic", "--seed", "2", "--policy", "ha-sync", "--set", "simulation.deadline_s=5")
+	if code != exitOK || !strings.Contains(out, "T = 5 s") || !strings.Contains(out, "ha-sync: objective") {
+		t.Errorf("plan with --seed, --policy and --set: exit %d\n%s%s", code, out, errs)
+	}
+}
+
 func TestHelpAndUsage(t *testing.T) {
 	for _, c := range commands() {
 		code, out, errs := runCLI(t, context.Background(), c.name, "--help")
@@ -237,9 +252,9 @@ func TestHelpAndUsage(t *testing.T) {
 	}
 	for _, args := range [][]string{{}, {"frobnicate"}, {"run", "a.toml", "b.toml"}, {"run", "--no-such-flag"},
 		{"validate"}, {"run", "no-such-scenario"}, {"plot", "x.csv"}, {"run", "quickstart", "--set", "novalue"}} {
-		code, _, errs := runCLI(t, context.Background(), args...)
-		if code != exitUsage || errs == "" {
-			t.Errorf("%q: exit %d, stderr %q; want 2 and a message", args, code, errs)
+		code, out, errs := runCLI(t, context.Background(), args...)
+		if code != exitUsage || errs == "" || out != "" {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2, a message and nothing on stdout", args, code, out, errs)
 		}
 	}
 }
@@ -290,6 +305,19 @@ func TestPlot(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "acc.gif")); err == nil {
 		t.Error("a refused --out acc.gif was written")
+	}
+}
+
+// Results that mix a column the figure does not show are refused with the command-line way
+// to select one value, not the Go API's.
+func TestPlotMixedColumn(t *testing.T) {
+	png := filepath.Join(t.TempDir(), "acc.png")
+	code, _, errs := runCLI(t, context.Background(), "plot", filepath.Join("..", "figures", "testdata", "small.csv"), "--out", png)
+	if code != exitUsage || !strings.Contains(errs, "select one with --where deadline_s=10 (values: 10, 20)") || strings.Contains(errs, "Where(") {
+		t.Errorf("exit %d, stderr %q; want 2 and a --where hint", code, errs)
+	}
+	if _, err := os.Stat(png); err == nil {
+		t.Errorf("%s written despite the refusal", png)
 	}
 }
 

@@ -59,7 +59,9 @@ type solved struct {
 
 func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("plan", "[SCENARIO.toml | NAME] [flags]", planAbout, stdout)
-	scenario := addScenarioFlags(fs)
+	// plan solves the first cycle and trains nothing: --cycles and --workers would change
+	// nothing, so they are refused rather than accepted.
+	scenario := addScenarioFlags(fs, "seed", "policy")
 	all := fs.Bool("all", false, "solve with every registered policy and show them side by side")
 	asJSON := fs.Bool("json", false, "print the problem, with every learner's coefficients, and the plans as JSON")
 	pos, err := parseArgs(fs, args)

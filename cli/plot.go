@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -89,12 +90,12 @@ func cmdPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usageErrorf("--kind %q: want accuracy, final or reach", *kind)
 	}
 	if err != nil {
-		return usageErrorf("%v", err)
+		return plotError(res, err)
 	}
 	if *out != "" {
 		p, err := drawFigure(*kind, res, *n, *threshold, opts)
 		if err != nil {
-			return usageErrorf("%v", err)
+			return plotError(res, err)
 		}
 		if err := figures.Save(p, *out, *width, *height); err != nil {
 			return err
@@ -127,4 +128,19 @@ func drawFigure(kind string, res *figures.Results, n int, threshold float64, opt
 		return figures.Reach(res, threshold, opts)
 	}
 	return figures.Accuracy(res, opts)
+}
+
+// plotError turns an error about the results into bad input, saying how to select one value
+// of a mixed column on the command line rather than in Go.
+func plotError(res *figures.Results, err error) error {
+	var me *figures.MixedError
+	if !errors.As(err, &me) {
+		return usageErrorf("%v", err)
+	}
+	vals, _ := res.Values(me.Column)
+	if len(vals) > 10 {
+		vals = append(vals[:10:10], "...")
+	}
+	return usageErrorf("plot: %s mixes %s = %s (line %d) and %s (line %d); select one with --where %s=%s (values: %s)",
+		me.Series, me.Column, me.Values[0], me.Lines[0], me.Values[1], me.Lines[1], me.Column, me.Values[0], strings.Join(vals, ", "))
 }

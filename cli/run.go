@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -34,16 +35,27 @@ Files appear only when complete. Ctrl-C stops at the next event and keeps every 
 cycle (exit code 130). The same scenario and seed give byte-identical files, whatever
 --workers is.`
 
-// addScenarioFlags registers the scenario override flags shared by run and plan and returns
-// a function that, after parsing, loads the scenario named by the positional arguments
-// (default quickstart) with the overrides applied: shortcuts first, so that an explicit
-// --set of the same key wins.
-func addScenarioFlags(fs *flag.FlagSet) func(pos []string) (*scenarios.Scenario, error) {
-	short := []struct{ flag, key, usage string }{
-		{"seed", "simulation.seed", "override simulation.seed"},
-		{"cycles", "simulation.cycles", "override simulation.cycles"},
-		{"policy", "policy.name", "override policy.name (see mel-des list)"},
-		{"workers", "simulation.workers", "override simulation.workers: training goroutines (0 = all cores)"},
+// scenarioShortcut is a flag that stands for --set KEY=VALUE.
+type scenarioShortcut struct{ flag, key, usage string }
+
+// scenarioShortcuts are the shortcut flags that run and plan may take.
+var scenarioShortcuts = []scenarioShortcut{
+	{"seed", "simulation.seed", "override simulation.seed"},
+	{"cycles", "simulation.cycles", "override simulation.cycles"},
+	{"policy", "policy.name", "override policy.name (see mel-des list)"},
+	{"workers", "simulation.workers", "override simulation.workers: training goroutines (0 = all cores)"},
+}
+
+// addScenarioFlags registers --set and the named shortcut flags (those that matter to the
+// command) and returns a function that, after parsing, loads the scenario named by the
+// positional arguments (default quickstart) with the overrides applied: shortcuts first,
+// so that an explicit --set of the same key wins.
+func addScenarioFlags(fs *flag.FlagSet, shortcuts ...string) func(pos []string) (*scenarios.Scenario, error) {
+	var short []scenarioShortcut
+	for _, s := range scenarioShortcuts {
+		if slices.Contains(shortcuts, s.flag) {
+			short = append(short, s)
+		}
 	}
 	vals := make([]*string, len(short))
 	for i, s := range short {
@@ -94,7 +106,7 @@ func loadScenario(arg string, overrides []scenarios.Override) (*scenarios.Scenar
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("run", "[SCENARIO.toml | NAME] [flags]", runAbout, stdout)
-	scenario := addScenarioFlags(fs)
+	scenario := addScenarioFlags(fs, "seed", "cycles", "policy", "workers")
 	out := fs.String("out", "", "output directory (default: the scenario's output.dir, else runs/NAME-TIMESTAMP)")
 	force := fs.Bool("force", false, "write into a non-empty output directory, replacing files of the same names")
 	quiet := fs.Bool("quiet", false, "print only errors: no progress, no summary table")

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -35,8 +36,8 @@ The sweep file is TOML:
   "simulation.staleness" = [1, 2, 3, 4, 5]
 
 Keys are scenario key paths (docs/scenario.md). Every cell is resolved and validated before
-anything runs, and all problems are reported at once (exit 2): unknown keys, empty lists,
-bad values, two cells that configure the same run.
+anything runs, and all problems are reported at once, each with its line (exit 2): unknown
+keys, empty lists or groups, bad values, two cells that configure the same run.
 
 Results: the columns cell (16 hex digits of the hash of the cell's resolved scenario),
 policy, staleness, deadline_s, energy_j, seed (always, from the resolved scenario), the
@@ -69,7 +70,7 @@ running cell at its next event without recording it (exit 130).`
 
 func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("sweep", "SWEEP.toml [flags]", sweepAbout, stdout)
-	parallel := fs.Int("parallel", 0, "cells at once (default: the sweep's parallel, else 2)")
+	parallel := fs.Int("parallel", 0, fmt.Sprintf("cells at once (default: the sweep's parallel, else %d)", sweep.DefaultParallel))
 	workers := fs.Int("workers", 0, "training goroutines shared by all cells (default: the sweep's workers, else all cores)")
 	shardFlag := fs.String("shard", "", "run shard `i/n` (0-based i) of the cells: those whose index is i mod n")
 	shards := fs.Int("shards", 0, "number of shards `n` when the index comes from the environment: JOB_COMPLETION_INDEX (Kubernetes Indexed Job), or SLURM_ARRAY_TASK_ID used as the index itself")
@@ -83,8 +84,16 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(pos) != 1 {
 		return usageErrorf("sweep needs exactly one sweep file, got %d arguments", len(pos))
 	}
-	if *parallel < 0 || *workers < 0 {
-		return usageErrorf("--parallel and --workers must be ≥ 0")
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"parallel", *parallel}, {"workers", *workers}} {
+		if f.v < 0 {
+			return usageErrorf("--%s %d: want a number ≥ 0 (0 = the sweep file's %s key, else the default)", f.name, f.v, f.name)
+		}
+	}
+	if isSet(fs, "shards") && *shards < 1 {
+		return usageErrorf("--shards %d: want a number of shards ≥ 1", *shards)
 	}
 	sh, err := chooseShard(*shardFlag, *shards)
 	if err != nil {
@@ -109,7 +118,7 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			fmt.Fprintf(stdout, "interrupted after %s: %d cells run, %d stopped midway and not recorded; run the same command to resume\n",
 				rep.Wall.Round(100*time.Millisecond), rep.Ran, rep.Interrupted)
 		}
-		return errInterrupted
+		return errSweepInterrupted
 	}
 	if rep.Results == "" {
 		return inputError(err) // the results did not open: other columns, no index, locked
@@ -124,6 +133,25 @@ func cmdSweep(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "results in %s (index %s)\n", rep.Results, rep.Results+sweep.IndexSuffix)
 	}
 	return err // cells failed: exit code 1
+}
+
+// errSweepInterrupted is errInterrupted (exit code 130) in a sweep's words: a sweep keeps
+// the cells it completed, not cycles.
+var errSweepInterrupted error = sweepInterrupted{}
+
+type sweepInterrupted struct{}
+
+func (sweepInterrupted) Error() string {
+	return "interrupted; the results hold every completed cell"
+}
+
+func (sweepInterrupted) Is(target error) bool { return target == errInterrupted }
+
+// isSet reports whether the flag name was given on the command line.
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 // chooseShard returns the shard from --shard, else from the environment with --shards.

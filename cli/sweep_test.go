@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mel-des/mel-des/sweep"
 )
 
 // cliSweep is a 6-cell sweep of the tiny synthetic scenario, two cycles per cell.
@@ -114,6 +116,7 @@ func TestSweepExitCodes(t *testing.T) {
 		want string // in stdout or stderr
 	}{
 		{"help", nil, nil, []string{"sweep", "--help"}, 0, "without recording it (exit 130)"},
+		{"help tells the default parallel", nil, nil, []string{"sweep", "--help"}, 0, "(default: the sweep's parallel, else " + strconv.Itoa(sweep.DefaultParallel) + ")"},
 		{"no file", nil, nil, []string{"sweep"}, 2, "exactly one sweep file"},
 		{"bad sweep", nil, nil, []string{"sweep", bad}, 2, "simulation.deadline_s: empty list"},
 		{"bad shard", nil, nil, []string{"sweep", sw, "--shard", "3/3"}, 2, "0 ≤ i < n"},
@@ -123,8 +126,10 @@ func TestSweepExitCodes(t *testing.T) {
 		{"slurm", nil, map[string]string{"SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_COUNT": "3"}, []string{"sweep", sw, "--dry-run"}, 0, "shard 2/3: 2 cells"},
 		{"slurm rerun", nil, map[string]string{"SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_MAX": "3", "SLURM_ARRAY_TASK_COUNT": "2"}, []string{"sweep", sw, "--dry-run", "--shards", "4"}, 0, "shard 3/4: 1 cells"},
 		{"slurm list", nil, map[string]string{"SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_MAX": "3", "SLURM_ARRAY_TASK_COUNT": "2"}, []string{"sweep", sw, "--dry-run"}, 2, "not a contiguous range"},
+		{"slurm list names --shards", nil, map[string]string{"SLURM_ARRAY_TASK_ID": "7", "SLURM_ARRAY_TASK_MIN": "3", "SLURM_ARRAY_TASK_MAX": "7", "SLURM_ARRAY_TASK_COUNT": "2"}, []string{"sweep", sw, "--dry-run"}, 2, "--array=3,7 with --shards 16"},
 		{"failed cell", nil, nil, []string{"sweep", failing}, 1, "[failed] dataset.source=mnist"},
 		{"interrupted", cancelled, nil, []string{"sweep", sw, "--results", filepath.Join(dir, "int.csv")}, 130, "0 cells run, "},
+		{"interrupted keeps cells", cancelled, nil, []string{"sweep", sw, "--results", filepath.Join(dir, "int.csv")}, 130, "mel-des: interrupted; the results hold every completed cell\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for k, v := range tc.env {
@@ -189,5 +194,116 @@ func TestShardsAndMerge(t *testing.T) {
 	}
 	if code, _, errs := runCLI(t, ctx, "merge", out); code != 2 {
 		t.Errorf("merge with one argument: exit %d\n%s", code, errs)
+	}
+}
+
+// noFiles fails the test if any of paths exists.
+func noFiles(t *testing.T, paths ...string) {
+	t.Helper()
+	for _, p := range paths {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s left behind", p)
+		}
+	}
+}
+
+// Refused flags and files are bad input (exit 2) with a message that names the flag and its
+// value, or the file and the line, and run nothing: no results, no index, no lock file.
+func TestSweepRefusals(t *testing.T) {
+	clearShardEnv(t)
+	dir := t.TempDir()
+	sw := writeFile(t, dir, "tiny.toml", cliSweep)
+	results := filepath.Join(dir, "tiny-results.csv")
+	emptyGroup := writeFile(t, dir, "eg.toml", "base = \"tiny-synthetic\"\n[[group]]\n\"simulation.cycles\" = [1]\n\n[[group]]\n")
+	unclosed := writeFile(t, dir, "unclosed.toml", "base = \"tiny-synthetic\"\n\n[axes\n\"simulation.cycles\" = [1]\n")
+
+	// Results without an index, and results with a corrupt index, next to the sweep.
+	noIndex := writeFile(t, dir, "noindex.csv", strings.Join(sweepHeader(t, sw), ",")+"\n0123456789abcdef"+strings.Repeat(",1", len(sweepHeader(t, sw))-1)+"\n")
+	corrupt := writeFile(t, dir, "corrupt.csv", read(t, noIndex))
+	writeFile(t, dir, "corrupt.csv.done", "cell,index,cycles,reason,axes\nnot-a-hash,0,1,x,y\n")
+
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+		left []string // files that must not exist afterwards
+	}{
+		{"--shards 0", []string{"sweep", sw, "--shards", "0"}, "mel-des: --shards 0: want a number of shards ≥ 1", []string{results}},
+		{"--shards -2", []string{"sweep", sw, "--shards", "-2"}, "--shards -2: want a number of shards ≥ 1", []string{results}},
+		{"--parallel -3", []string{"sweep", sw, "--parallel", "-3"}, "mel-des: --parallel -3: want a number ≥ 0", []string{results}},
+		{"--workers -1", []string{"sweep", sw, "--workers", "-1"}, "mel-des: --workers -1: want a number ≥ 0", []string{results}},
+		{"empty group", []string{"sweep", emptyGroup}, "sweep: " + emptyGroup + ":5: group[1]: empty", []string{filepath.Join(dir, "eg-results.csv")}},
+		{"unclosed header", []string{"sweep", unclosed}, "sweep: " + unclosed + ":3: invalid TOML", []string{filepath.Join(dir, "unclosed-results.csv")}},
+		{"results without an index", []string{"sweep", sw, "--results", noIndex}, "has 1 rows but no index", []string{noIndex + ".lock", noIndex + ".done"}},
+		{"corrupt index", []string{"sweep", sw, "--results", corrupt}, "corrupt.csv.done:2:", []string{corrupt + ".lock"}},
+		{"corrupt index, dry run", []string{"sweep", sw, "--results", corrupt, "--dry-run"}, "corrupt.csv.done:2:", []string{corrupt + ".lock"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errs := runCLI(t, context.Background(), tc.args...)
+			if code != exitUsage || !strings.Contains(errs, tc.want) {
+				t.Errorf("exit %d, want 2 with %q:\n%s%s", code, tc.want, out, errs)
+			}
+			noFiles(t, append(tc.left, results+".lock")...)
+		})
+	}
+}
+
+// sweepHeader returns the results header of the sweep file at path.
+func sweepHeader(t *testing.T, path string) []string {
+	t.Helper()
+	s, err := sweep.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.Header()
+}
+
+// merge refuses a garbage, missing or conflicting input with exit 2 and one clean prefix,
+// and writes nothing: no OUT.csv, no index, no lock file.
+func TestMergeRefusalsLeaveNothing(t *testing.T) {
+	clearShardEnv(t)
+	dir := t.TempDir()
+	sw := writeFile(t, dir, "tiny.toml", cliSweep)
+	if code, out, errs := runCLI(t, context.Background(), "sweep", sw, "--quiet", "--shard", "0/3"); code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	shard := filepath.Join(dir, "tiny-results.shard-0-of-3.csv")
+	rows := strings.SplitAfter(read(t, shard), "\n")
+	f := strings.Split(rows[1], ",")
+	f[len(f)-4] = "99" // energy of the first row's cycle
+	rows[1] = strings.Join(f, ",")
+	conflict := writeFile(t, dir, "conflict.csv", strings.Join(rows, ""))
+	writeFile(t, dir, "conflict.csv.done", read(t, shard+".done"))
+	garbage := writeFile(t, dir, "garbage.csv", "a,b\n1,2\n")
+	writeFile(t, dir, "garbage.csv.done", "cell,index,cycles,reason,axes\n")
+	out := filepath.Join(dir, "merged.csv")
+	for _, tc := range []struct {
+		name   string
+		inputs []string
+		want   string
+	}{
+		{"garbage", []string{garbage}, "mel-des: sweep: " + garbage + `:2: first field "1" is not a cell hash; nothing written`},
+		{"missing", []string{shard, filepath.Join(dir, "nope.csv")}, "mel-des: sweep: " + filepath.Join(dir, "nope.csv") + ": no such file; nothing written"},
+		{"conflicting", []string{shard, conflict}, "with different rows; nothing written"},
+		{"not of the sweep", []string{garbage, "--sweep", sw}, "nothing written"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errs := runCLI(t, context.Background(), append([]string{"merge", out}, tc.inputs...)...)
+			if code != exitUsage || !strings.Contains(errs, tc.want) || strings.Contains(errs, "merge:") {
+				t.Errorf("exit %d, want 2 with %q and one prefix:\n%s", code, tc.want, errs)
+			}
+			noFiles(t, out, out+".done", out+".lock")
+		})
+	}
+}
+
+// validate recognises a sweep file and points to sweep --dry-run instead of suggesting
+// scenario keys for base.
+func TestValidateSweepFile(t *testing.T) {
+	sw := writeFile(t, t.TempDir(), "tiny.toml", cliSweep)
+	code, out, errs := runCLI(t, context.Background(), "validate", sw, "tiny-synthetic")
+	want := sw + ": a sweep file, not a scenario (it has base, [axes] or [[group]]); check it with: mel-des sweep " + sw + " --dry-run"
+	if code != exitUsage || !strings.Contains(errs, want) || strings.Contains(errs, "did you mean") || !strings.Contains(out, "tiny-synthetic: ok") {
+		t.Errorf("exit %d, want 2 with %q:\n%s%s", code, want, out, errs)
 	}
 }

@@ -186,7 +186,22 @@ func (res *Results) groups(byT bool) ([]*group, error) {
 	return out, nil
 }
 
-// checkAxes reports an error if run r differs from the runs already in g in
+// MixedError reports runs of one series that differ in a sweep axis the figure does not
+// show, such as two energies E in accuracy curves: averaging them would mix two settings,
+// so one value of Column must be selected first (Results.Where).
+type MixedError struct {
+	Series string    // the series, e.g. `series "HA-Sync" at T = 10 s`
+	Column string    // the column whose values differ
+	Values [2]string // two of its values...
+	Lines  [2]int    // ...and the lines of the results CSV they are on
+}
+
+func (e *MixedError) Error() string {
+	return fmt.Sprintf("figures: %s mixes %s = %s (line %d) and %s (line %d); select one value of %s first, e.g. Where(%q, %q)",
+		e.Series, e.Column, e.Values[0], e.Lines[0], e.Values[1], e.Lines[1], e.Column, e.Column, e.Values[0])
+}
+
+// checkAxes reports a *MixedError if run r differs from the runs already in g in
 // a sweep axis that the figure does not show.
 func (res *Results) checkAxes(g *group, r *run, byT bool) error {
 	if len(g.seeds) == 0 {
@@ -200,8 +215,8 @@ func (res *Results) checkAxes(g *group, r *run, byT bool) error {
 		j := res.index[col]
 		a, b := ref.first.fields[j], r.first.fields[j]
 		if !sameValue(a, b) {
-			return fmt.Errorf("figures: %s mixes %s = %s (line %d) and %s (line %d); select one with Where(%q, ...)",
-				g.describe(byT), col, strings.TrimSpace(a), ref.first.line, strings.TrimSpace(b), r.first.line, col)
+			return &MixedError{Series: g.describe(byT), Column: col,
+				Values: [2]string{strings.TrimSpace(a), strings.TrimSpace(b)}, Lines: [2]int{ref.first.line, r.first.line}}
 		}
 	}
 	return nil

@@ -1,6 +1,7 @@
 package figures
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -180,5 +181,19 @@ func TestIndistinguishableRuns(t *testing.T) {
 	}
 	if _, err := FinalAccuracy(res, 1); err == nil || !strings.Contains(err.Error(), "two runs for seed 1") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// Runs that differ in an axis the figure does not show are a *MixedError naming the column,
+// two of its values and their lines, never averaged.
+func TestMixedAxes(t *testing.T) {
+	_, err := AccuracyCurves(small(t))
+	var me *MixedError
+	if !errors.As(err, &me) {
+		t.Fatalf("got %v, want a *MixedError", err)
+	}
+	if me.Column != "deadline_s" || me.Values[0] == me.Values[1] || me.Lines[0] < 2 || me.Lines[1] < 2 ||
+		!strings.Contains(err.Error(), `select one value of deadline_s first, e.g. Where("deadline_s", "`+me.Values[0]+`")`) {
+		t.Errorf("got %+v: %v", me, err)
 	}
 }

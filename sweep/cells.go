@@ -52,7 +52,7 @@ func (s *Sweep) expand(e *Error, axes []axis, groups [][]axis) {
 	order := map[string]int{}
 	for _, a := range axes {
 		if _, dup := order[a.key]; dup {
-			e.add("[axes] %s: given twice (quoted and as dotted keys?)", a.key)
+			e.addAt("axes."+a.key, "[axes] %s: given twice (quoted and as dotted keys?)", a.key)
 			continue
 		}
 		order[a.key] = len(s.Keys)
@@ -63,11 +63,11 @@ func (s *Sweep) expand(e *Error, axes []axis, groups [][]axis) {
 		local := map[string]bool{}
 		for _, a := range g {
 			if i, ok := order[a.key]; ok && i < inAxes {
-				e.add("group[%d] %s: also in [axes]; a key varies either in [axes], for every group, or in groups", gi, a.key)
+				e.addAt(fmt.Sprintf("group[%d].%s", gi, a.key), "group[%d] %s: also in [axes]; a key varies either in [axes], for every group, or in groups", gi, a.key)
 				continue
 			}
 			if local[a.key] {
-				e.add("group[%d] %s: given twice (quoted and as dotted keys?)", gi, a.key)
+				e.addAt(fmt.Sprintf("group[%d].%s", gi, a.key), "group[%d] %s: given twice (quoted and as dotted keys?)", gi, a.key)
 				continue
 			}
 			local[a.key] = true
@@ -120,7 +120,7 @@ func (s *Sweep) addCell(e *Error, order map[string]int, ovs []scenarios.Override
 	}
 	sc, err := s.Base.With(c.overrides...)
 	if err != nil {
-		e.addScenario(fmt.Sprintf("cell %d (%s): ", c.Index, c.Label()), "", err)
+		e.addScenario(0, fmt.Sprintf("cell %d (%s): ", c.Index, c.Label()), "", err)
 		s.Cells = append(s.Cells, c)
 		return
 	}
@@ -136,18 +136,19 @@ func (s *Sweep) addCell(e *Error, order map[string]int, ovs []scenarios.Override
 // checkValues applies every axis value alone to the base scenario, so that a bad key or
 // value is reported once, by its axis, rather than once per cell.
 func (s *Sweep) checkValues(e *Error, axes []axis, groups [][]axis) {
-	check := func(where string, as []axis) {
+	check := func(where, at string, as []axis) {
 		for _, a := range as {
 			for _, v := range a.values {
 				if _, err := s.Base.With(scenarios.Override{Key: a.key, Value: v.text}); err != nil {
-					e.addScenario(fmt.Sprintf("%s %s = %s: ", where, a.key, v.text), a.key, err)
+					e.addScenario(lineOf(e.lines, at+"."+a.key), fmt.Sprintf("%s %s = %s: ", where, a.key, v.text), a.key, err)
 				}
 			}
 		}
 	}
-	check("[axes]", axes)
+	check("[axes]", "axes", axes)
 	for gi, g := range groups {
-		check(fmt.Sprintf("group[%d]", gi), g)
+		where := fmt.Sprintf("group[%d]", gi)
+		check(where, where, g)
 	}
 }
 

@@ -34,7 +34,8 @@
 // is allowed and ignored.
 //
 // Decoding is strict: an unknown key, an empty list, a value repeated in a list, something
-// that is not a key path, a key both in [axes] and in a group, are errors naming the key.
+// that is not a key path, a key both in [axes] and in a group, an empty [[group]], are
+// errors naming the key and its line.
 // Every axis value is then applied alone to the base scenario and every cell is resolved
 // (Scenario.With) and validated, before anything runs; two cells that configure the same
 // run (same Scenario.Hash) are an error. Load reports all problems at once in an *Error.

@@ -67,20 +67,20 @@ func Load(path string) (*Sweep, error) {
 	st, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, &Error{File: path, Problems: []string{"no such file"}}
+		return nil, &Error{File: path, Problems: []Problem{{Msg: "no such file"}}}
 	case err != nil:
-		return nil, &Error{File: path, Problems: []string{err.Error()}}
+		return nil, &Error{File: path, Problems: []Problem{{Msg: err.Error()}}}
 	case !st.Mode().IsRegular():
-		return nil, &Error{File: path, Problems: []string{"not a regular file"}}
+		return nil, &Error{File: path, Problems: []Problem{{Msg: "not a regular file"}}}
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, &Error{File: path, Problems: []string{err.Error()}}
+		return nil, &Error{File: path, Problems: []Problem{{Msg: err.Error()}}}
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxFileBytes+1))
 	if err != nil {
-		return nil, &Error{File: path, Problems: []string{err.Error()}}
+		return nil, &Error{File: path, Problems: []Problem{{Msg: err.Error()}}}
 	}
 	return Parse(data, path)
 }
@@ -90,7 +90,8 @@ func Load(path string) (*Sweep, error) {
 // <name>-results.csv there, name being the file name without ".toml" ("sweep" if path is "").
 // The text is not read from path.
 func Parse(data []byte, path string) (*Sweep, error) {
-	e := &Error{File: path}
+	text := strings.TrimPrefix(string(data), "\uFEFF")
+	e := &Error{File: path, lines: keyLines(text)}
 	if len(data) > maxFileBytes {
 		e.add("larger than %d MiB; a sweep file is a short text file", maxFileBytes>>20)
 		return nil, e
@@ -102,11 +103,13 @@ func Parse(data []byte, path string) (*Sweep, error) {
 	dir := filepath.Dir(path)
 	s := &Sweep{File: path, Name: name, Results: filepath.Join(dir, name+"-results.csv")}
 	var raw map[string]any
-	md, err := toml.Decode(strings.TrimPrefix(string(data), "\uFEFF"), &raw)
+	md, err := toml.Decode(text, &raw)
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			e.add("line %d: invalid TOML: %s", pe.Position.Line, pe.Message)
+			// The decoder counts the line break that ends an unclosed "[axes" as the start
+			// of the next line; the byte offset of the error says where it really is.
+			e.addLine(1+strings.Count(text[:min(max(pe.Position.Start, 0), len(text))], "\n"), "invalid TOML: %s", pe.Message)
 		} else {
 			e.add("invalid TOML: %v", err)
 		}
@@ -117,7 +120,7 @@ func Parse(data []byte, path string) (*Sweep, error) {
 		return nil, e
 	}
 	if s.Base, err = loadBase(base, dir); err != nil {
-		e.addScenario("base = "+strconv.Quote(base)+": ", "", err)
+		e.addScenario(lineOf(e.lines, "base"), "base = "+strconv.Quote(base)+": ", "", err)
 		return nil, e
 	}
 	s.expand(e, axes, groups)
@@ -134,7 +137,7 @@ func (s *Sweep) decodeTop(e *Error, raw map[string]any, md toml.MetaData, dir st
 		switch k {
 		case "base", "results", "description":
 			if _, ok := v.(string); !ok {
-				e.add("%s = %s: want a string, not a %s", k, short(v), typeName(v))
+				e.addAt(k, "%s = %s: want a string, not %s", k, short(v), aTypeName(v))
 			}
 		case "parallel", "workers":
 			hi, lo := maxParallel, 1
@@ -143,7 +146,7 @@ func (s *Sweep) decodeTop(e *Error, raw map[string]any, md toml.MetaData, dir st
 			}
 			n, ok := v.(int64)
 			if !ok || n < int64(lo) || n > int64(hi) {
-				e.add("%s = %s: want an integer in [%d, %d]", k, short(v), lo, hi)
+				e.addAt(k, "%s = %s: want an integer in [%d, %d]", k, short(v), lo, hi)
 				continue
 			}
 			if k == "parallel" {
@@ -153,29 +156,29 @@ func (s *Sweep) decodeTop(e *Error, raw map[string]any, md toml.MetaData, dir st
 			}
 		case "axes":
 			if _, ok := v.(map[string]any); !ok {
-				e.add("axes: want a table [axes] of key paths and value lists, not a %s", typeName(v))
+				e.addAt(k, "axes: want a table [axes] of key paths and value lists, not %s", aTypeName(v))
 			}
 		case "group":
 			if _, ok := v.([]map[string]any); !ok {
-				e.add("group: want [[group]] tables of key paths and value lists, not a %s", typeName(v))
+				e.addAt(k, "group: want [[group]] tables of key paths and value lists, not %s", aTypeName(v))
 			}
 		default:
 			msg := "unknown key; a sweep file has " + strings.Join(topKeys, ", ")
 			if _, table := v.(map[string]any); table || strings.ContainsAny(k, ".[") {
 				msg += "; scenario key paths go under [axes] or [[group]]"
 			}
-			e.add("%s: %s", k, msg)
+			e.addAt(k, "%s: %s", k, msg)
 		}
 	}
 	base, isStr := raw["base"].(string)
 	if _, ok := raw["base"]; !ok {
 		e.add(`base: missing; name the base scenario, a file relative to the sweep file or an embedded scenario, e.g. base = "tiny-synthetic"`)
 	} else if isStr && strings.TrimSpace(base) == "" {
-		e.add(`base = "": want a scenario file or an embedded scenario name`)
+		e.addAt("base", `base = "": want a scenario file or an embedded scenario name`)
 	}
 	if r, ok := raw["results"].(string); ok {
 		if strings.TrimSpace(r) == "" || strings.HasSuffix(r, "/") {
-			e.add("results = %q: want a file name", r)
+			e.addAt("results", "results = %q: want a file name", r)
 		} else if filepath.IsAbs(r) {
 			s.Results = r
 		} else {
@@ -185,6 +188,22 @@ func (s *Sweep) decodeTop(e *Error, raw map[string]any, md toml.MetaData, dir st
 	s.Description, _ = raw["description"].(string)
 	axes, groups = decodeAxes(e, md, raw)
 	return base, axes, groups
+}
+
+// LooksLikeSweep reports whether TOML text is a sweep file rather than a scenario: it
+// decodes and has a top-level base, axes or group key, which no scenario has. A program
+// given a sweep where it wants a scenario can say so instead of reporting unknown keys.
+func LooksLikeSweep(data []byte) bool {
+	var raw map[string]any
+	if _, err := toml.Decode(strings.TrimPrefix(string(data), "\uFEFF"), &raw); err != nil {
+		return false
+	}
+	for _, k := range []string{"base", "axes", "group"} {
+		if _, ok := raw[k]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // topLevel returns the top-level keys of a decoded document in file order, each once.
@@ -200,8 +219,11 @@ func topLevel(md toml.MetaData) []string {
 
 // decodeAxes walks the keys of [axes] and every [[group]] in file order. A key path may be
 // written quoted ("simulation.deadline_s") or as dotted TOML keys; both name the same path.
+// A [[group]] without keys is an error: it would add one cell of the base scenario per
+// combination of [axes], which is never what a sweep means.
 func decodeAxes(e *Error, md toml.MetaData, raw map[string]any) (axes []axis, groups [][]axis) {
 	group := -1
+	var groupKeys []int // keys written in each [[group]], valid or not
 	for _, k := range md.Keys() {
 		if len(k) == 0 || k[0] != "axes" && k[0] != "group" {
 			continue
@@ -211,44 +233,48 @@ func decodeAxes(e *Error, md toml.MetaData, raw map[string]any) (axes []axis, gr
 			if k[0] == "group" && typ == "ArrayHash" {
 				group++
 				groups = append(groups, nil)
+				groupKeys = append(groupKeys, 0)
 			}
 			continue
 		}
 		if k[0] == "group" && group < 0 {
 			continue // [group] is not an array of tables; reported by decodeTop
 		}
-		where := "[axes]"
+		if typ == "Hash" {
+			continue // a dotted key's table; its leaves follow
+		}
+		where, at := "[axes]", "axes"
 		if k[0] == "group" {
 			where = fmt.Sprintf("group[%d]", group)
+			at = where
+			groupKeys[group]++
 		}
 		path := strings.Join(k[1:], ".")
-		switch typ {
-		case "Hash":
-			continue // a dotted key's table; its leaves follow
-		case "Array":
-		default:
-			e.add("%s %s: want a list of values, e.g. [10, 20], not a %s", where, path, strings.ToLower(typ))
+		at += "." + path
+		v := lookup(raw, k, group)
+		list, ok := v.([]any)
+		if !ok {
+			e.addAt(at, "%s %s = %s: want an array of values, e.g. [10, 20], not %s", where, path, short(v), aTypeName(v))
 			continue
 		}
 		if !keyPathRE.MatchString(path) {
-			e.add("%s %q: not a scenario key path: want keys joined by dots, entries by [index], e.g. learners[0].mobility.max_speed_mps", where, path)
+			e.addAt(at, "%s %q: not a scenario key path: want keys joined by dots, entries by [index], e.g. learners[0].mobility.max_speed_mps", where, path)
 			continue
 		}
 		a := axis{key: path}
-		list := lookup(raw, k, group)
 		if len(list) == 0 {
-			e.add("%s %s: empty list; give at least one value", where, path)
+			e.addAt(at, "%s %s: empty list; give at least one value", where, path)
 			continue
 		}
 		seen := map[string]bool{}
 		for _, v := range list {
 			val, err := newValue(v)
 			if err != nil {
-				e.add("%s %s: %s: %v", where, path, short(v), err)
+				e.addAt(at, "%s %s: %s: %v", where, path, short(v), err)
 				continue
 			}
 			if seen[val.label] {
-				e.add("%s %s: %s appears twice", where, path, val.label)
+				e.addAt(at, "%s %s: %s appears twice", where, path, val.label)
 				continue
 			}
 			seen[val.label] = true
@@ -259,16 +285,21 @@ func decodeAxes(e *Error, md toml.MetaData, raw map[string]any) (axes []axis, gr
 		}
 		if k[0] == "axes" {
 			axes = append(axes, a)
-		} else if group >= 0 {
+		} else {
 			groups[group] = append(groups[group], a)
+		}
+	}
+	for gi, n := range groupKeys {
+		if n == 0 {
+			e.addAt(fmt.Sprintf("group[%d]", gi), "group[%d]: empty; give it key paths with lists of values, or remove it", gi)
 		}
 	}
 	return axes, groups
 }
 
-// lookup returns the list at key k of the decoded document raw; a key under "group" is
+// lookup returns the value at key k of the decoded document raw; a key under "group" is
 // looked up in the group-th [[group]] table.
-func lookup(raw map[string]any, k toml.Key, group int) []any {
+func lookup(raw map[string]any, k toml.Key, group int) any {
 	var m map[string]any
 	switch k[0] {
 	case "axes":
@@ -281,8 +312,7 @@ func lookup(raw map[string]any, k toml.Key, group int) []any {
 	for _, part := range k[1 : len(k)-1] {
 		m, _ = m[part].(map[string]any)
 	}
-	list, _ := m[k[len(k)-1]].([]any)
-	return list
+	return m[k[len(k)-1]]
 }
 
 // newValue turns one decoded TOML value into an axis value.
@@ -317,7 +347,7 @@ func newValue(v any) (value, error) {
 		s := "[" + strings.Join(parts, ", ") + "]"
 		return value{text: s, label: s}, nil
 	}
-	return value{}, fmt.Errorf("want a string, number, boolean or list, not a %s", typeName(v))
+	return value{}, fmt.Errorf("want a string, number, boolean or array, not %s", aTypeName(v))
 }
 
 // formatFloat formats f in the shortest form that round-trips and that TOML reads back.
@@ -366,7 +396,8 @@ func loadBase(base, dir string) (*scenarios.Scenario, error) {
 	return scenarios.LoadEmbedded(base)
 }
 
-// typeName names the TOML type of a decoded value for messages.
+// typeName names the TOML type of a decoded value for messages, as the scenario decoder
+// does.
 func typeName(v any) string {
 	switch v.(type) {
 	case string:
@@ -378,25 +409,47 @@ func typeName(v any) string {
 	case bool:
 		return "boolean"
 	case []any:
-		return "list"
+		return "array"
 	case map[string]any:
 		return "table"
 	case []map[string]any:
 		return "array of tables"
+	case nil:
+		return "nothing"
 	}
 	return "datetime"
 }
 
+// aTypeName is typeName with its article: "an integer", "a string".
+func aTypeName(v any) string {
+	t := typeName(v)
+	if strings.ContainsRune("aeiou", rune(t[0])) {
+		return "an " + t
+	}
+	return "a " + t
+}
+
+// render writes a decoded value roughly as TOML.
+func render(v any) string {
+	if val, err := newValue(v); err == nil {
+		return val.text
+	}
+	switch x := v.(type) {
+	case string:
+		return strconv.Quote(x)
+	case []any:
+		parts := make([]string, len(x))
+		for i, el := range x {
+			parts[i] = render(el)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	}
+	return fmt.Sprint(v)
+}
+
 // short renders a decoded value for a message, cut to 40 characters.
 func short(v any) string {
-	var s string
-	if val, err := newValue(v); err == nil {
-		s = val.text
-	} else if str, ok := v.(string); ok {
-		s = strconv.Quote(str)
-	} else {
-		s = fmt.Sprint(v)
-	}
+	s := render(v)
 	if r := []rune(s); len(r) > 40 {
 		s = string(r[:37]) + "…"
 	}

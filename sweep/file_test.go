@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -79,35 +80,44 @@ func TestParseRelativePaths(t *testing.T) {
 	}
 }
 
+// Every problem of a sweep file is reported at once, each with the line of the key it is
+// about (cells, which come from several lines, have none).
 func TestParseErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name, text string
-		want       []string // substrings, each of a separate problem
+		want       []string // substrings, each of a separate problem line, "LINE: PROBLEM"
 	}{
-		{"no base", `[axes]`, []string{"base: missing"}},
-		{"unknown keys", "base = \"tiny-synthetic\"\nresult = \"x.csv\"\n\"simulation.seed\" = [1]\n",
-			[]string{"result: unknown key", "simulation.seed: unknown key; a sweep file has base, results, parallel, workers, description, axes, group; scenario key paths go under"}},
+		{"no base", `[axes]`, []string{"bad.toml: base: missing"}},
+		{"unknown keys", "base = \"tiny-synthetic\"\nresult = \"x.csv\"\n\"simulation.seed\" = [1]\nradio.bandwidth_mhz = [5]\n",
+			[]string{"2: result: unknown key", "3: simulation.seed: unknown key; a sweep file has base, results, parallel, workers, description, axes, group; scenario key paths go under",
+				"4: radio: unknown key"}},
 		{"bad types", "base = 3\nparallel = 0\nworkers = -1\naxes = 2\n",
-			[]string{"base = 3: want a string", "parallel = 0: want an integer in [1, 1024]", "workers = -1", "axes: want a table"}},
-		{"empty list", "base = \"tiny-synthetic\"\n[axes]\n\"simulation.seed\" = []\n", []string{"[axes] simulation.seed: empty list"}},
-		{"not a list", "base = \"tiny-synthetic\"\n[axes]\n\"simulation.seed\" = 1\n", []string{"[axes] simulation.seed: want a list of values"}},
-		{"bad key path", "base = \"tiny-synthetic\"\n[axes]\n\"simulation deadline\" = [1]\n", []string{`[axes] "simulation deadline": not a scenario key path`}},
+			[]string{"1: base = 3: want a string, not an integer", "2: parallel = 0: want an integer in [1, 1024]", "3: workers = -1", "4: axes: want a table"}},
+		{"empty list", "base = \"tiny-synthetic\"\n[axes]\n\"simulation.seed\" = []\n", []string{"3: [axes] simulation.seed: empty list"}},
+		{"not a list", "base = \"tiny-synthetic\"\n[axes]\n\"simulation.seed\" = 1\n", []string{"3: [axes] simulation.seed = 1: want an array of values, e.g. [10, 20], not an integer"}},
+		{"not a list, dotted", "base = \"tiny-synthetic\"\n[axes]\n\n# T\nsimulation.deadline_s = \"x\"\n", []string{"5: [axes] simulation.deadline_s = \"x\": want an array of values, e.g. [10, 20], not a string"}},
+		{"bad key path", "base = \"tiny-synthetic\"\n[axes]\n\"simulation deadline\" = [1]\n", []string{`3: [axes] "simulation deadline": not a scenario key path`}},
 		{"unknown scenario key", "base = \"tiny-synthetic\"\n[axes]\n\"simulation.dedline_s\" = [1]\n",
-			[]string{"[axes] simulation.dedline_s = 1: unknown key (did you mean simulation.deadline_s?)"}},
-		{"bad values, all at once", "base = \"tiny-synthetic\"\n[axes]\n\"simulation.deadline_s\" = [2, -1, \"x\"]\n[[group]]\n\"policy.name\" = [\"ha-snyc\"]\n",
-			[]string{"[axes] simulation.deadline_s = -1: out of range", `[axes] simulation.deadline_s = "x": wrong type`, `group[0] policy.name = "ha-snyc": unknown value (did you mean "ha-sync"?)`}},
-		{"repeated value", "base = \"tiny-synthetic\"\n[axes]\n\"simulation.deadline_s\" = [2, 2.0]\n", []string{"simulation.deadline_s: 2 appears twice"}},
-		{"quoted and dotted", "base = \"tiny-synthetic\"\n[axes]\n\"simulation.seed\" = [1]\nsimulation.seed = [2]\n", []string{"simulation.seed: given twice"}},
+			[]string{"3: [axes] simulation.dedline_s = 1: unknown key (did you mean simulation.deadline_s?)"}},
+		{"bad values, all at once", "base = \"tiny-synthetic\"\n[axes]\n\"simulation.deadline_s\" = [\n  2,\n  -1,\n  \"x\",\n]\n[[group]]\n\"policy.name\" = [\"ha-snyc\"]\n",
+			[]string{"3: [axes] simulation.deadline_s = -1: out of range", `3: [axes] simulation.deadline_s = "x": wrong type`, `9: group[0] policy.name = "ha-snyc": unknown value (did you mean "ha-sync"?)`}},
+		{"repeated value", "base = \"tiny-synthetic\"\n[axes]\n\"simulation.deadline_s\" = [2, 2.0]\n", []string{"3: [axes] simulation.deadline_s: 2 appears twice"}},
+		{"nested list", "base = \"tiny-synthetic\"\n[axes]\n\"model.hidden\" = [[8, [2]]]\n", []string{"3: [axes] model.hidden: [8, [2]]: want a list of plain values"}},
+		{"quoted and dotted", "base = \"tiny-synthetic\"\n[axes]\n\"simulation.seed\" = [1]\nsimulation.seed = [2]\n", []string{"3: [axes] simulation.seed: given twice"}},
 		{"key in axes and group", "base = \"tiny-synthetic\"\n[axes]\n\"simulation.seed\" = [1]\n[[group]]\n\"simulation.seed\" = [2]\n",
-			[]string{"group[0] simulation.seed: also in [axes]"}},
+			[]string{"5: group[0] simulation.seed: also in [axes]"}},
+		{"empty group", "base = \"tiny-synthetic\"\n[[group]]\n\"simulation.seed\" = [1]\n\n[[group]]  # nothing\n\n[[group]]\n\"simulation.seed\" = [2]\n",
+			[]string{"5: group[1]: empty; give it key paths with lists of values, or remove it"}},
+		{"empty last group", "base = \"tiny-synthetic\"\n[[group]]\n", []string{"2: group[0]: empty"}},
 		{"duplicate cells", "base = \"tiny-synthetic\"\n[axes]\n\"simulation.workers\" = [1, 2]\n",
-			[]string{"cell 1 (workers=2) configures the same run as cell 0 (workers=1)"}},
+			[]string{"bad.toml: cell 1 (workers=2) configures the same run as cell 0 (workers=1)"}},
 		{"cells that do not validate", "base = \"tiny-synthetic\"\n[axes]\n\"simulation.energy_j\" = [5, 10]\n\"simulation.energy_spread_j\" = [0, 6]\n",
-			[]string{"cell 1 (energy_j=5 energy_spread_j=6): "}},
-		{"bad base", `base = "tiny-synthetc"`, []string{`base = "tiny-synthetc": "tiny-synthetc" is neither a scenario file nor an embedded scenario (did you mean "tiny-synthetic"?)`}},
-		{"line break", "base = \"tiny-synthetic\"\n[axes]\n\"policy.name\" = [\"a\\nb\"]\n", []string{"a line break"}},
-		{"bad TOML", "base = \n", []string{"line 1: invalid TOML"}},
-		{"group is a table", "base = \"tiny-synthetic\"\n[group]\n\"simulation.seed\" = [1]\n", []string{"group: want [[group]] tables"}},
+			[]string{"bad.toml: cell 1 (energy_j=5 energy_spread_j=6): "}},
+		{"bad base", "# a comment\nbase = \"tiny-synthetc\"", []string{`2: base = "tiny-synthetc": "tiny-synthetc" is neither a scenario file nor an embedded scenario (did you mean "tiny-synthetic"?)`}},
+		{"line break", "base = \"tiny-synthetic\"\n[axes]\n\"policy.name\" = [\"a\\nb\"]\n", []string{"3: [axes] policy.name: \"a\\nb\": a line break"}},
+		{"bad TOML", "base = \n", []string{"1: invalid TOML"}},
+		{"unclosed table header", "base = \"tiny-synthetic\"\n\n[axes\n\"simulation.seed\" = [1]\n", []string{"3: invalid TOML: expected '.' or ']' to end table name"}},
+		{"group is a table", "base = \"tiny-synthetic\"\n[group]\n\"simulation.seed\" = [1]\n", []string{"2: group: want [[group]] tables"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse([]byte(tc.text), "bad.toml")
@@ -115,24 +125,70 @@ func TestParseErrors(t *testing.T) {
 			if !errors.As(err, &se) {
 				t.Fatalf("got %v, want an *Error", err)
 			}
+			lines := strings.Split(err.Error(), "\n")
 			for _, w := range tc.want {
 				found := false
-				for _, p := range se.Problems {
-					found = found || strings.Contains(p, w)
+				for _, l := range lines {
+					found = found || strings.HasPrefix(l, "sweep: bad.toml:"+w) || strings.HasPrefix(l, "sweep: "+w)
 				}
 				if !found {
-					t.Errorf("no problem contains %q; got:\n%v", w, err)
+					t.Errorf("no problem starts with %q; got:\n%v", w, err)
 				}
 			}
 			if len(se.Problems) < len(tc.want) {
 				t.Errorf("%d problems, want at least %d", len(se.Problems), len(tc.want))
 			}
-			for _, line := range strings.Split(err.Error(), "\n") {
-				if !strings.HasPrefix(line, "sweep: bad.toml: ") {
+			for _, line := range lines {
+				if !strings.HasPrefix(line, "sweep: bad.toml:") {
 					t.Errorf("line %q lacks the prefix", line)
 				}
 			}
 		})
+	}
+}
+
+// Without a file name, problems say "line N".
+func TestParseErrorsWithoutFile(t *testing.T) {
+	_, err := Parse([]byte("base = \"tiny-synthetic\"\n[axes]\n\"simulation.seed\" = []\n"), "")
+	if err == nil || err.Error() != "sweep: line 3: [axes] simulation.seed: empty list; give at least one value" {
+		t.Errorf("got %v", err)
+	}
+}
+
+// keyLines finds the lines of top-level keys, tables and axis keys however they are
+// written, and skips what multi-line values hold.
+func TestKeyLines(t *testing.T) {
+	src := `# a sweep
+base = "tiny-synthetic"
+description = """
+[axes]
+x = [1]
+"""
+[axes]
+"simulation.deadline_s" = [
+  10,   # [
+  20,
+]
+simulation.seed = [1]
+[axes.policy]
+name = ["ha-sync"]
+[[group]]
+'simulation.staleness' = [0] # ]
+[[ group ]]
+"policy.name" = ["a", "b"]
+`
+	want := map[string]int{"base": 2, "description": 3, "axes": 7, "axes.simulation.deadline_s": 8,
+		"axes.simulation": 12, "axes.simulation.seed": 12, "axes.policy": 13, "axes.policy.name": 14, "group[0]": 15,
+		"group[0].simulation.staleness": 16, "group[1]": 17, "group[1].policy.name": 18}
+	got := keyLines(src)
+	if !maps.Equal(got, want) {
+		t.Errorf("keyLines:\n got %v\nwant %v", got, want)
+	}
+	if n := lineOf(got, "group[1].policy.name.x"); n != 18 {
+		t.Errorf("lineOf a key below a known one: %d, want 18", n)
+	}
+	if n := lineOf(got, "group[2].x"); n != 0 {
+		t.Errorf("lineOf an unknown key: %d, want 0", n)
 	}
 }
 
@@ -149,5 +205,21 @@ func TestParseAbsoluteResults(t *testing.T) {
 	s, err := Parse([]byte("base = \"tiny-synthetic\"\nresults = \""+filepath.ToSlash(abs)+"\"\n"), "sweeps/x.toml")
 	if err != nil || s.Results != abs {
 		t.Errorf("Results = %v, %v; want %s", s.Results, err, abs)
+	}
+}
+
+func TestLooksLikeSweep(t *testing.T) {
+	for text, want := range map[string]bool{
+		tinySweep:            true,
+		"base = \"paper\"\n": true,
+		"[[group]]\n\"policy.name\" = [\"ha-sync\"]": true,
+		"\uFEFF[axes]\n":                         true,
+		"name = \"x\"\n[simulation]\nseed = 1\n": false,
+		"":                                       false,
+		"base = \n":                              false, // not TOML: the scenario's error says more
+	} {
+		if got := LooksLikeSweep([]byte(text)); got != want {
+			t.Errorf("LooksLikeSweep(%q) = %v, want %v", text, got, want)
+		}
 	}
 }

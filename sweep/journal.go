@@ -11,7 +11,8 @@ import (
 )
 
 // LockSuffix is appended to a results file's name to name the lock file that keeps two
-// sweeps from writing the same results at once. The file stays; it holds nothing.
+// sweeps from writing the same results at once. The file stays after a run that wrote
+// results; it holds nothing. A run that refuses the results removes a lock file it created.
 const LockSuffix = ".lock"
 
 // journal appends complete cells to a results file and its index, each cell in one write
@@ -20,33 +21,35 @@ const LockSuffix = ".lock"
 type journal struct {
 	s        *Sweep
 	path     string
-	lock     *os.File
+	lock     *fileLock
 	res, idx *os.File
 	err      error // the first write error; the files may end in a torn line after it
 }
 
 // openJournal takes the lock of the results file at path, loads it, checks that it belongs
 // to s, rewrites it without incomplete cells and a torn line if it has any, and opens it
-// for appending. It returns the journal and what the files held.
+// for appending. It returns the journal and what the files held. When it refuses the files,
+// it leaves behind no lock file or directory that it created.
 func openJournal(s *Sweep, path string) (_ *journal, t *table, err error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, nil, fmt.Errorf("sweep: %w", err)
-	}
-	lock, err := os.OpenFile(path+LockSuffix, os.O_CREATE|os.O_RDWR, 0o644)
+	undoDirs, err := mkdirs(filepath.Dir(path))
 	if err != nil {
-		return nil, nil, fmt.Errorf("sweep: %w", err)
+		return nil, nil, err
+	}
+	lock, ok, err := lockResults(path)
+	switch {
+	case err != nil:
+		undoDirs()
+		return nil, nil, err
+	case !ok:
+		return nil, nil, fmt.Errorf("sweep: another mel-des sweep is writing %s (it holds %s); wait for it, or give this one other results", path, path+LockSuffix)
 	}
 	jr := &journal{s: s, path: path, lock: lock}
 	defer func() {
 		if err != nil {
-			jr.close()
+			jr.close(true)
+			undoDirs()
 		}
 	}()
-	if ok, err := tryLock(lock); err != nil {
-		return nil, nil, fmt.Errorf("sweep: locking %s: %w", lock.Name(), err)
-	} else if !ok {
-		return nil, nil, fmt.Errorf("sweep: another mel-des sweep is writing %s (it holds %s); wait for it, or give this one other results", path, lock.Name())
-	}
 	if t, err = load(path); err != nil {
 		return nil, nil, err
 	}
@@ -77,10 +80,10 @@ func (s *Sweep) checkHeader(path string, h []string) error {
 	if slices.Equal(h, want) {
 		return nil
 	}
-	return &Error{File: s.File, Problems: []string{fmt.Sprintf(
+	return &Error{File: s.File, Problems: []Problem{{Msg: fmt.Sprintf(
 		"results %s has the columns %s, but this sweep writes %s: its axes changed since; "+
 			"give this sweep other results (the results key, or --results) or move the file and its %s away",
-		path, strings.Join(h, ","), strings.Join(want, ","), IndexSuffix)}}
+		path, strings.Join(h, ","), strings.Join(want, ","), IndexSuffix)}}}
 }
 
 // append records a complete cell: its rows in one write, synced, then its index line,
@@ -125,11 +128,13 @@ func (j *journal) finish() error {
 	return t.write(j.path)
 }
 
-// close closes the files and releases the lock.
-func (j *journal) close() {
-	for _, f := range []*os.File{j.res, j.idx, j.lock} {
+// close closes the files and releases the lock; refused says that the journal did not
+// open, so that a lock file it created goes too.
+func (j *journal) close(refused bool) {
+	for _, f := range []*os.File{j.res, j.idx} {
 		if f != nil {
 			f.Close()
 		}
 	}
+	j.lock.release(refused)
 }

@@ -33,24 +33,33 @@ type MergeReport struct {
 // holds; without one (s == nil), the order of the cell indexes recorded in the inputs'
 // indexes. Either way, merging the shards of a finished sweep gives the same bytes as
 // running it unsharded, and the merged file resumes like any results file.
-func Merge(out string, inputs []string, s *Sweep) (MergeReport, error) {
-	var rep MergeReport
+func Merge(out string, inputs []string, s *Sweep) (rep MergeReport, err error) {
 	if len(inputs) == 0 {
-		return rep, resultsErrorf("sweep: merge: no input files")
+		return rep, resultsErrorf("sweep: no input files to merge; nothing written")
 	}
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return rep, fmt.Errorf("sweep: %w", err)
+	for _, in := range inputs {
+		if _, err := os.Stat(in); errors.Is(err, fs.ErrNotExist) {
+			return rep, resultsErrorf("sweep: %s: no such file; nothing written", in)
+		}
 	}
-	lock, err := os.OpenFile(out+LockSuffix, os.O_CREATE|os.O_RDWR, 0o644)
+	undoDirs, err := mkdirs(filepath.Dir(out))
 	if err != nil {
-		return rep, fmt.Errorf("sweep: %w", err)
+		return rep, err
 	}
-	defer lock.Close()
-	if ok, err := tryLock(lock); err != nil {
-		return rep, fmt.Errorf("sweep: locking %s: %w", lock.Name(), err)
-	} else if !ok {
-		return rep, fmt.Errorf("sweep: merge: a mel-des sweep is writing %s (it holds %s); merge elsewhere or wait", out, lock.Name())
+	lock, ok, err := lockResults(out)
+	switch {
+	case err != nil:
+		undoDirs()
+		return rep, err
+	case !ok:
+		return rep, fmt.Errorf("sweep: a mel-des sweep is writing %s (it holds %s); merge elsewhere or wait; nothing written", out, out+LockSuffix)
 	}
+	defer func() {
+		lock.release(err != nil)
+		if err != nil {
+			undoDirs()
+		}
+	}()
 	type source struct {
 		e    entry
 		rows []string
@@ -60,25 +69,22 @@ func Merge(out string, inputs []string, s *Sweep) (MergeReport, error) {
 	cells := map[string]source{}
 	var conflicts []string
 	for _, in := range inputs {
-		if _, err := os.Stat(in); errors.Is(err, fs.ErrNotExist) {
-			return rep, resultsErrorf("sweep: merge: %s: no such file", in)
-		}
 		t, err := load(in)
 		if err != nil {
-			return rep, err
+			return rep, nothingWritten(err)
 		}
 		if t.header == nil {
-			return rep, resultsErrorf("sweep: merge: %s: empty, not a results file", in)
+			return rep, resultsErrorf("sweep: %s: empty, not a results file; nothing written", in)
 		}
 		switch {
 		case s != nil:
 			if err := s.checkHeader(in, t.header); err != nil {
-				return rep, err
+				return rep, nothingWritten(err)
 			}
 		case merged.header == nil:
 			merged.header = t.header
 		case !slices.Equal(t.header, merged.header):
-			return rep, resultsErrorf("sweep: merge: %s has the columns %s, but %s has %s; only results of the same sweep merge",
+			return rep, resultsErrorf("sweep: %s has the columns %s, but %s has %s; only results of the same sweep merge; nothing written",
 				in, strings.Join(t.header, ","), inputs[0], strings.Join(merged.header, ","))
 		}
 		rep.DroppedRows += t.droppedRows
@@ -99,7 +105,7 @@ func Merge(out string, inputs []string, s *Sweep) (MergeReport, error) {
 		}
 	}
 	if len(conflicts) > 0 {
-		return rep, resultsErrorf("sweep: merge: %s; nothing written", strings.Join(conflicts, "; "))
+		return rep, resultsErrorf("sweep: %s; nothing written", strings.Join(conflicts, "; "))
 	}
 	if s != nil {
 		merged.header = s.Header()
@@ -120,4 +126,23 @@ func Merge(out string, inputs []string, s *Sweep) (MergeReport, error) {
 		rep.Foreign = 0
 	}
 	return rep, merged.write(out)
+}
+
+// nothingWritten adds "nothing written" to a refusal of Merge's input, keeping its type: an
+// *Error or a *ResultsError stays bad input.
+func nothingWritten(err error) error {
+	var se *Error
+	var re *ResultsError
+	switch {
+	case errors.As(err, &se):
+		c := *se
+		c.Problems = slices.Clone(se.Problems)
+		if n := len(c.Problems); n > 0 {
+			c.Problems[n-1].Msg += "; nothing written"
+		}
+		return &c
+	case errors.As(err, &re):
+		return &ResultsError{re.msg + "; nothing written"}
+	}
+	return fmt.Errorf("%w; nothing written", err)
 }

@@ -2,6 +2,8 @@ package sweep
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -118,6 +120,8 @@ func TestMergeRefuses(t *testing.T) {
 	other := write("other.csv", strings.Replace(res, "simulation.cycles", "simulation.seed2", 1))
 	write("other.csv"+IndexSuffix, idx)
 	noIndex := write("noindex.csv", res)
+	garbage := write("garbage.csv", "a,b\n1,2\n")
+	write("garbage.csv"+IndexSuffix, "cell,index,cycles,reason,axes\n")
 
 	for _, tc := range []struct {
 		name   string
@@ -129,18 +133,37 @@ func TestMergeRefuses(t *testing.T) {
 		{"columns", []string{a, other}, nil, "only results of the same sweep merge"},
 		{"columns of the sweep", []string{other}, s, "its axes changed"},
 		{"no index", []string{noIndex}, nil, "no index"},
-		{"no file", []string{filepath.Join(dir, "nope.csv")}, nil, "no such file"},
+		{"garbage", []string{garbage}, nil, `garbage.csv:2: first field "1" is not a cell hash`},
+		{"no file", []string{filepath.Join(dir, "nope.csv")}, nil, "nope.csv: no such file"},
 		{"no input", nil, nil, "no input files"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out := filepath.Join(dir, "out-"+strings.ReplaceAll(tc.name, " ", "-")+".csv")
+			// In a directory of its own that does not exist yet: a refusal creates nothing.
+			sub := filepath.Join(dir, "out-"+strings.ReplaceAll(tc.name, " ", "-"))
+			out := filepath.Join(sub, "deeper", "out.csv")
 			_, err := Merge(out, tc.inputs, tc.s)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("got %v, want an error with %q", err, tc.want)
+			var re *ResultsError
+			var se *Error
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasSuffix(err.Error(), "; nothing written") ||
+				!(errors.As(err, &re) || errors.As(err, &se)) {
+				t.Fatalf("got %v, want bad input with %q, ending in \"; nothing written\"", err, tc.want)
 			}
-			if _, err := os.Stat(out); err == nil {
-				t.Errorf("%s written despite the error", out)
+			if strings.Count(err.Error(), "sweep: ") != 1 || !strings.HasPrefix(err.Error(), "sweep: ") {
+				t.Errorf("%q: want one \"sweep: \" prefix", err)
+			}
+			if _, err := os.Stat(sub); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("%s created despite the refusal (%v)", sub, err)
 			}
 		})
+	}
+	// Into an existing directory: no OUT.csv, no OUT.csv.lock.
+	out := filepath.Join(dir, "out.csv")
+	if _, err := Merge(out, []string{a, conflict}, nil); err == nil {
+		t.Fatal("conflict accepted")
+	}
+	for _, p := range []string{out, out + IndexSuffix, out + LockSuffix} {
+		if _, err := os.Stat(p); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s left behind by a refused merge (%v)", p, err)
+		}
 	}
 }

@@ -97,7 +97,7 @@ func Run(ctx context.Context, s *Sweep, opts Options) (rep Report, err error) {
 	if err != nil {
 		return rep, err
 	}
-	defer j.close()
+	defer j.close(false)
 	complete := t.completeSet()
 	var todo []*Cell
 	for _, c := range s.Cells {

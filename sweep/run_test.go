@@ -3,6 +3,7 @@ package sweep
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -202,29 +203,73 @@ type observerFunc func(CellResult)
 func (observerFunc) Start(Plan)              {}
 func (f observerFunc) CellDone(r CellResult) { f(r) }
 
+// A sweep refuses results that are not its own or cannot be trusted, and leaves no lock file
+// behind that it created; a lock file that was there before stays.
 func TestRunRefuses(t *testing.T) {
 	dir := t.TempDir()
 	s := writeSweep(t, dir, "tiny", tinySweep)
 	runInto(t, s, Options{Shard: Shard{0, 6}})
 	path := Shard{0, 6}.Path(s.Results)
+	data, _ := os.ReadFile(path)
+	index, _ := os.ReadFile(path + IndexSuffix)
+	write := func(p string, b []byte) string {
+		t.Helper()
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	noLock := func(t *testing.T, results string) {
+		t.Helper()
+		if _, err := os.Stat(results + LockSuffix); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s left behind after a refusal (%v)", results+LockSuffix, err)
+		}
+	}
 
 	t.Run("other axes", func(t *testing.T) {
 		other := writeSweep(t, dir, "tiny", strings.Replace(tinySweep, `"simulation.cycles" = [2]`, `"simulation.cycles" = [2]`+"\n\"radio.bandwidth_mhz\" = [5]", 1))
-		_, err := Run(context.Background(), other, Options{Results: path})
+		moved := write(filepath.Join(dir, "moved.csv"), data)
+		write(moved+IndexSuffix, index)
+		_, err := Run(context.Background(), other, Options{Results: moved})
 		var se *Error
 		if !errors.As(err, &se) || !strings.Contains(err.Error(), "its axes changed") {
 			t.Errorf("got %v", err)
 		}
+		noLock(t, moved)
 	})
 	t.Run("no index", func(t *testing.T) {
-		lost := filepath.Join(dir, "lost.csv")
-		data, _ := os.ReadFile(path)
-		if err := os.WriteFile(lost, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		lost := write(filepath.Join(dir, "lost.csv"), data)
 		_, err := Run(context.Background(), s, Options{Results: lost})
-		if err == nil || !strings.Contains(err.Error(), "no index") {
+		var re *ResultsError
+		if !errors.As(err, &re) || !strings.Contains(err.Error(), "no index") {
 			t.Errorf("got %v", err)
+		}
+		noLock(t, lost)
+		if _, err := os.Stat(lost + IndexSuffix); err == nil {
+			t.Errorf("an index was written for %s", lost)
+		}
+	})
+	t.Run("corrupt index", func(t *testing.T) {
+		bad := write(filepath.Join(dir, "corrupt.csv"), data)
+		write(bad+IndexSuffix, []byte("cell,index,cycles,reason,axes\nzzz,1,2,x,y\n"))
+		_, err := Run(context.Background(), s, Options{Results: bad})
+		var re *ResultsError
+		if !errors.As(err, &re) || !strings.Contains(err.Error(), "corrupt.csv.done:2:") {
+			t.Errorf("got %v", err)
+		}
+		noLock(t, bad)
+		if _, err := Complete(s, bad); err == nil {
+			t.Error("Complete accepts the corrupt index")
+		}
+	})
+	t.Run("a lock file that was there stays", func(t *testing.T) {
+		lost := write(filepath.Join(dir, "lost2.csv"), data)
+		write(lost+LockSuffix, nil)
+		if _, err := Run(context.Background(), s, Options{Results: lost}); err == nil {
+			t.Fatal("results without an index accepted")
+		}
+		if _, err := os.Stat(lost + LockSuffix); err != nil {
+			t.Errorf("the lock file that was there before is gone: %v", err)
 		}
 	})
 	t.Run("locked", func(t *testing.T) {
@@ -232,10 +277,38 @@ func TestRunRefuses(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer j.close()
+		defer j.close(false)
 		_, err = Run(context.Background(), s, Options{Results: path})
 		if err == nil || !strings.Contains(err.Error(), "another mel-des sweep is writing") {
 			t.Errorf("got %v", err)
 		}
+		if _, err := os.Stat(path + LockSuffix); err != nil {
+			t.Errorf("the lock file of the running sweep is gone: %v", err)
+		}
 	})
+}
+
+// A lock file removed by a refused run while another process waited for it is not
+// trusted: lockResults takes the lock on the file at the path.
+func TestLockSurvivesRemoval(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.csv")
+	a, ok, err := lockResults(path)
+	if err != nil || !ok || !a.created {
+		t.Fatalf("first lock: %v, %v, created %v", ok, err, a != nil && a.created)
+	}
+	if b, ok, err := lockResults(path); err != nil || ok || b != nil {
+		t.Errorf("second lock while the first is held: ok %v, %v", ok, err)
+	}
+	a.release(true)
+	if _, err := os.Stat(path + LockSuffix); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a refused lock's file stays: %v", err)
+	}
+	b, ok, err := lockResults(path)
+	if err != nil || !ok {
+		t.Fatalf("lock after release: %v, %v", ok, err)
+	}
+	b.release(false)
+	if _, err := os.Stat(path + LockSuffix); err != nil {
+		t.Errorf("a lock file of a run that wrote results is gone: %v", err)
+	}
 }

@@ -97,7 +97,11 @@ func ShardFromEnv(getenv func(string) string, shards int) (sh Shard, ok bool, er
 			count, lo, hi, lo, lo+count-1)
 	case slurm:
 		what = fmt.Sprintf("Slurm array task %d (min %d, count %d)", id, lo, count)
-		sh, err = newShard(id-lo, count, what)
+		if sh, err = newShard(id-lo, count, what); err != nil {
+			// Without SLURM_ARRAY_TASK_MAX a list such as --array=3,7 shows only here.
+			err = fmt.Errorf("%w; the task ids are not a contiguous range from SLURM_ARRAY_TASK_MIN: "+
+				"pass --shards n to make the task ids the shard indexes (e.g. --array=3,7 with --shards 16)", err)
+		}
 	case k8s && shards == 0:
 		return Shard{}, false, errors.New("sweep: JOB_COMPLETION_INDEX is set but --shards is not; pass --shards equal to the Job's completions")
 	case k8s:
