@@ -199,7 +199,7 @@ func flagSpecs(t *testing.T) map[string]map[string]bool {
 }
 
 // placeholderRE matches a placeholder word of the docs: FILE.toml, SHARD.csv..., COMMAND, N.
-var placeholderRE = regexp.MustCompile(`^\[?[A-Z][A-Z0-9_]*(\.[a-z]+)?(\.\.\.)?\]?$`)
+var placeholderRE = regexp.MustCompile(`^\[?[A-Z][A-Z0-9_]*(/[A-Za-z0-9_.-]+)*(\.[a-z]+)?(\.\.\.)?\]?$`)
 
 // parsedCommand is a mel-des command line split into flags and positional arguments.
 type parsedCommand struct {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"github.com/mel-des/mel-des/dataset"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -103,8 +104,11 @@ func TestSweepExitCodes(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "nomnist"), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// The MNIST cell fails when it runs: the files are looked for where $MELDES_MNIST_DIR
+	// says, an empty directory.
+	t.Setenv(dataset.MNISTDirEnv, filepath.Join(dir, "nomnist"))
 	failing := writeFile(t, dir, "failing.toml", "base = \"tiny-synthetic\"\n[[group]]\n\"simulation.cycles\" = [1]\n[[group]]\n"+
-		"\"dataset.source\" = [\"mnist\"]\n\"dataset.dir\" = [\""+filepath.ToSlash(filepath.Join(dir, "nomnist"))+"\"]\n\"model.hidden\" = [[16]]\n")
+		"\"dataset.source\" = [\"mnist\"]\n\"model.hidden\" = [[16]]\n")
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
 	for _, tc := range []struct {

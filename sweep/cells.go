@@ -133,22 +133,39 @@ func (s *Sweep) addCell(e *Error, order map[string]int, ovs []scenarios.Override
 	s.Cells = append(s.Cells, c)
 }
 
-// checkValues applies every axis value alone to the base scenario, so that a bad key or
-// value is reported once, by its axis, rather than once per cell.
+// checkValues applies every axis value to the base scenario, so that a bad key or value is
+// reported once, by its axis, rather than once per cell. The axes of [axes] are independent,
+// so each value is checked alone; the axes of a group belong together (a data source and its
+// directory), so a group's value is checked with the first value of each of the group's
+// other axes.
 func (s *Sweep) checkValues(e *Error, axes []axis, groups [][]axis) {
-	check := func(where, at string, as []axis) {
+	check := func(where, at string, as []axis, together bool) {
+		var firsts []scenarios.Override
+		if together {
+			for _, a := range as {
+				if len(a.values) > 0 {
+					firsts = append(firsts, scenarios.Override{Key: a.key, Value: a.values[0].text})
+				}
+			}
+		}
 		for _, a := range as {
 			for _, v := range a.values {
-				if _, err := s.Base.With(scenarios.Override{Key: a.key, Value: v.text}); err != nil {
+				ovs := []scenarios.Override{{Key: a.key, Value: v.text}}
+				for _, f := range firsts {
+					if f.Key != a.key {
+						ovs = append([]scenarios.Override{f}, ovs...)
+					}
+				}
+				if _, err := s.Base.With(ovs...); err != nil {
 					e.addScenario(lineOf(e.lines, at+"."+a.key), fmt.Sprintf("%s %s = %s: ", where, a.key, v.text), a.key, err)
 				}
 			}
 		}
 	}
-	check("[axes]", "axes", axes)
+	check("[axes]", "axes", axes, false)
 	for gi, g := range groups {
 		where := fmt.Sprintf("group[%d]", gi)
-		check(where, where, g)
+		check(where, where, g, true)
 	}
 }
 

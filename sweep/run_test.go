@@ -3,6 +3,7 @@ package sweep
 import (
 	"context"
 	"errors"
+	"github.com/mel-des/mel-des/dataset"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -165,13 +166,15 @@ func TestRunEarlyStopAndFailure(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "nomnist"), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// The MNIST cell fails when it runs: the files are looked for where $MELDES_MNIST_DIR
+	// says, an empty directory.
+	t.Setenv(dataset.MNISTDirEnv, filepath.Join(dir, "nomnist"))
 	s := writeSweep(t, dir, "edge", `
 base = "tiny-synthetic"
 [[group]]
 "simulation.deadline_s" = [0.05, 2]
 [[group]]
 "dataset.source" = ["mnist"]
-"dataset.dir" = ["`+filepath.ToSlash(filepath.Join(dir, "nomnist"))+`"]
 "model.hidden" = [[16]]
 `)
 	var failed []CellResult
