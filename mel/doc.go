@@ -3,13 +3,25 @@
 // Algorithm 1, with a task-allocation policy deciding every cycle how many samples d_k and
 // local updates tau_k each learner gets.
 //
-// A Config (SI units, DefaultConfig holds the paper's setting) describes the learners' CPUs,
-// radios, batteries, mobility and outages, the channel, the data, the model and the policy.
-// New builds a System from it; Run plays the cycles as kernel events — downlink over the
-// time-varying channel, tau_k compute iterations at whose simulated completion the real
-// gradient updates (package mlcore) are collected, uplink — and sends typed records to a
-// Recorder: per-cycle metrics, per-learner-per-cycle rows and the event trace, for which the
-// package has CSV, JSON Lines and Chrome trace-event writers.
+// A Config (SI units; DefaultConfig holds the paper's setting, and the zero value is valid)
+// describes the learners' CPUs, radios, batteries, mobility (device.MobilityConfig) and
+// outages (channel), the channel, the data (dataset.Config), the model and the policy.
+// Validate and Check name every problem by its scenario key. New builds a System from it;
+// Run plays the cycles as kernel events and sends records to a Recorder.
+//
+// The code follows the seams of the system:
+//
+//   - world.go: the physical side — learners' hardware, batteries, positions, links, energy
+//     caps — and the coefficients the policy sees;
+//   - learning.go: the learning side — data, FL partitions, the global model, the learners'
+//     model buffers, the worker pool, aggregation and evaluation;
+//   - round.go: one learner's work given by a plan — download, tau local iterations, upload —
+//     as kernel events, with energy drawn as it is spent and a battery that can empty;
+//   - cycle.go: the global cycle of Algorithm 1 — plan, hand out samples, start the rounds,
+//     cut them at the deadline, aggregate, evaluate, record;
+//   - record.go, output.go, writers.go, chrome.go: the records, the Recorder interfaces
+//     (a writer implements the record kinds it wants), the registry of output formats and
+//     the CSV, JSON Lines and Chrome trace-event writers.
 //
 // Outputs depend only on the Config: every stochastic component draws from its own stream
 // seeded by Config.Seed, and the real training, although it runs on a worker pool, is

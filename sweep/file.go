@@ -3,6 +3,7 @@ package sweep
 import (
 	"errors"
 	"fmt"
+	"github.com/mel-des/mel-des/param"
 	"io"
 	"io/fs"
 	"math"
@@ -396,33 +397,9 @@ func loadBase(base, dir string) (*scenarios.Scenario, error) {
 	return scenarios.LoadEmbedded(base)
 }
 
-// typeName names the TOML type of a decoded value for messages, as the scenario decoder
-// does.
-func typeName(v any) string {
-	switch v.(type) {
-	case string:
-		return "string"
-	case int64:
-		return "integer"
-	case float64:
-		return "float"
-	case bool:
-		return "boolean"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "table"
-	case []map[string]any:
-		return "array of tables"
-	case nil:
-		return "nothing"
-	}
-	return "datetime"
-}
-
-// aTypeName is typeName with its article: "an integer", "a string".
+// aTypeName is param.TypeName with its article: "an integer", "a string".
 func aTypeName(v any) string {
-	t := typeName(v)
+	t := param.TypeName(v)
 	if strings.ContainsRune("aeiou", rune(t[0])) {
 		return "an " + t
 	}
