@@ -24,6 +24,9 @@ type Shortfall struct {
 	TransferOnly bool
 	// UploadOnly: the model upload alone (G0) already exceeds the energy cap.
 	UploadOnly bool
+	// NoData: the learner owns fewer samples (Data) than it was asked to take.
+	NoData bool
+	Data   int // with NoData, the samples it owns (Learner.MaxD)
 }
 
 // InfeasibleError reports a problem that a policy cannot plan: learners that
@@ -53,17 +56,24 @@ func (e *InfeasibleError) Error() string {
 			func(s Shortfall) bool { return s.TransferOnly },
 			func(s Shortfall) string { return num(s.Time) + " s" }},
 		{"cannot meet the deadline T = " + num(e.T) + " s: one update takes",
-			func(s Shortfall) bool { return !s.TransferOnly && s.Fails != BindEnergy },
+			func(s Shortfall) bool { return !s.TransferOnly && !s.NoData && s.Fails != BindEnergy },
 			func(s Shortfall) string { return num(s.Time) + " s on " + strconv.Itoa(s.Samples) + " samples" }},
 		{"cannot meet the energy cap: the upload alone uses",
 			func(s Shortfall) bool { return s.UploadOnly },
 			func(s Shortfall) string { return num(s.Energy) + " J of " + num(s.Limit) + " J" }},
 		{"cannot meet the energy cap: one update uses",
-			func(s Shortfall) bool { return !s.UploadOnly && s.Fails != BindTime },
+			func(s Shortfall) bool { return !s.UploadOnly && !s.NoData && s.Fails != BindTime },
 			func(s Shortfall) string {
 				return num(s.Energy) + " J of " + num(s.Limit) + " J on " + strconv.Itoa(s.Samples) + " samples"
 			}},
 	}
+	groups = append(groups, struct {
+		name  string
+		match func(s Shortfall) bool
+		what  func(s Shortfall) string
+	}{"own too few samples:",
+		func(s Shortfall) bool { return s.NoData },
+		func(s Shortfall) string { return strconv.Itoa(s.Data) + " of " + strconv.Itoa(s.Samples) }})
 	for _, g := range groups {
 		var ids, whats []string
 		for _, s := range e.Learners {
@@ -101,6 +111,10 @@ func (p Problem) shortfall(k, samples int) Shortfall {
 	l := p.Learners[k]
 	t, e := p.Usage(k, 1, samples)
 	s := Shortfall{Learner: k, Samples: samples, Time: t, Energy: e, Limit: l.E}
+	if l.MaxD > 0 && samples > l.MaxD {
+		s.NoData, s.Data, s.Fails = true, l.MaxD, BindData
+		return s
+	}
 	timeFails, energyFails := !(t <= p.T), !(e <= l.E)
 	switch {
 	case timeFails && energyFails:

@@ -63,16 +63,19 @@ func huPlan(p Problem, name string, allowExclusion, async bool) (Plan, error) {
 	// remaining learner can do one update; each round removes at least one.
 	for left := n; ; {
 		diag.Iterations++
-		share, rest := p.D/left, p.D%left
+		if !equalShares(p, active, d) {
+			sortShortfalls(short)
+			return Plan{}, &InfeasibleError{Policy: name, T: p.T, Learners: short, D: p.D, Excluded: len(short) > 0,
+				Short: true, Capacity: dataTotal(p, active)}
+		}
 		var failed []Shortfall
 		for k := range n {
 			if !active[k] {
 				continue
 			}
-			d[k] = share
-			if rest > 0 {
-				d[k]++
-				rest--
+			if d[k] < p.minSamples() {
+				failed = append(failed, p.shortfall(k, p.minSamples()))
+				continue
 			}
 			tau[k] = p.maxTau(k, d[k])
 			if tau[k] == 0 {
@@ -119,6 +122,74 @@ func huPlan(p Problem, name string, allowExclusion, async bool) (Plan, error) {
 		diag.Notes = append(diag.Notes, learnerList(ids)+" cannot do one update on an equal share of d: excluded")
 	}
 	return newPlan(p, name, tau, d, diag)
+}
+
+// equalShares splits p.D among the active learners as equally as possible, none above its
+// own data (MaxD): learners with less data than an equal share take all of theirs, and the
+// others share the rest equally, the remainder going one sample each to the lowest indices.
+// It reports false when the active learners own fewer than p.D samples.
+func equalShares(p Problem, active []bool, d []int) bool {
+	var order []int
+	for k, a := range active {
+		if a {
+			order = append(order, k)
+		}
+	}
+	// Learners with a data limit, smallest first; those without keep index order at the end.
+	slices.SortStableFunc(order, func(a, b int) int {
+		ma, mb := p.Learners[a].MaxD, p.Learners[b].MaxD
+		switch {
+		case ma == 0 && mb == 0:
+			return 0
+		case ma == 0:
+			return 1
+		case mb == 0:
+			return -1
+		}
+		return cmp.Compare(ma, mb)
+	})
+	left := p.D
+	i := 0
+	for ; i < len(order); i++ {
+		k := order[i]
+		m := p.Learners[k].MaxD
+		if m == 0 || m*(len(order)-i) >= left {
+			break
+		}
+		d[k] = m
+		left -= m
+	}
+	rest := order[i:]
+	if len(rest) == 0 {
+		return left == 0
+	}
+	slices.Sort(rest)
+	share, extra := left/len(rest), left%len(rest)
+	for _, k := range rest {
+		d[k] = share
+		if extra > 0 {
+			d[k]++
+			extra--
+		}
+		if m := p.Learners[k].MaxD; m > 0 && d[k] > m {
+			return false
+		}
+	}
+	return true
+}
+
+// dataTotal returns the samples the active learners own, or −1 if one has no limit.
+func dataTotal(p Problem, active []bool) int {
+	t := 0
+	for k, a := range active {
+		if a {
+			if p.Learners[k].MaxD == 0 {
+				return -1
+			}
+			t += p.Learners[k].MaxD
+		}
+	}
+	return t
 }
 
 func sortShortfalls(s []Shortfall) {

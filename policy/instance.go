@@ -78,7 +78,7 @@ func (in *instance) relaxedTau(iters *int) float64 {
 		s := 0.0
 		for _, k := range in.in {
 			bt, be := p.bounds(k, tau)
-			s += math.Min(math.Min(bt, be), fd)
+			s += math.Min(math.Min(math.Min(bt, be), p.dataLimit(k)), fd)
 		}
 		return s
 	}

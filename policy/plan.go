@@ -47,6 +47,8 @@ const (
 	BindBoth
 	// BindExcluded: the learner takes no part this cycle.
 	BindExcluded
+	// BindData: the learner's own data (Learner.MaxD) is the smaller capacity.
+	BindData
 )
 
 // String returns "none", "time", "energy", "both" or "excluded".
@@ -62,6 +64,8 @@ func (c Constraint) String() string {
 		return "both"
 	case BindExcluded:
 		return "excluded"
+	case BindData:
+		return "data"
 	}
 	return fmt.Sprintf("Constraint(%d)", int(c))
 }
@@ -74,8 +78,10 @@ func (p Problem) binding(k, tau int) Constraint {
 	bt, be := p.bounds(k, float64(tau))
 	d := float64(p.D)
 	switch {
-	case bt >= d && be >= d:
+	case bt >= d && be >= d && p.dataLimit(k) >= d:
 		return BindNone
+	case p.dataLimit(k) < math.Min(bt, be):
+		return BindData
 	case math.Abs(bt-be) <= 1e-9*math.Max(math.Abs(bt), math.Abs(be)):
 		return BindBoth
 	case bt < be:
@@ -117,6 +123,8 @@ func Check(p Problem, pl Plan) error {
 			return fmt.Errorf("policy: plan: learner %d: tau = %d with d = %d: must be in [1, %d], or both 0", i, tau, d, MaxTau)
 		case d < dmin || d > p.D:
 			return fmt.Errorf("policy: plan: learner %d: d = %d with tau = %d: must be in [%d, %d], or both 0", i, d, tau, dmin, p.D)
+		case p.Learners[i].MaxD > 0 && d > p.Learners[i].MaxD:
+			return fmt.Errorf("policy: plan: learner %d: d = %d: more than its %d samples of local data", i, d, p.Learners[i].MaxD)
 		}
 		t, e := p.Usage(i, tau, d)
 		if exceeds(t, p.T) {

@@ -30,12 +30,17 @@ type Learner struct {
 	G1 float64 // energy per sample independent of tau (J); 0 in the paper's model
 	G0 float64 // energy independent of the samples, the model upload (J)
 	E  float64 // energy cap E_k for this cycle (J)
+	// MaxD is the most samples the learner can take: its local data set in federated
+	// learning, where d_k ≤ local size is a constraint of the problem. 0 means no limit
+	// (parallelised learning: the orchestrator sends whatever it plans). A learner with
+	// fewer than d_l samples of its own cannot take part.
+	MaxD int
 }
 
 // Problem is one cycle's task-allocation problem (paper problem 16): choose
 // integer updates tau_k and samples d_k for every learner to maximise
 // (1/K)·Σ tau_k such that every learner meets the deadline T and its energy
-// cap, Σ d_k = D, d_k ≥ DL, and max tau − min tau ≤ C.
+// cap, Σ d_k = D, d_l ≤ d_k ≤ MaxD_k, and max tau − min tau ≤ C.
 type Problem struct {
 	Learners []Learner
 	T        float64 // cycle deadline (s)
@@ -80,6 +85,9 @@ func (p Problem) Validate() error {
 			{"C2", l.C2, true}, {"C1", l.C1, false}, {"C0", l.C0, false},
 			{"G2", l.G2, false}, {"G1", l.G1, false}, {"G0", l.G0, false}, {"E", l.E, false},
 		}
+		if l.MaxD < 0 {
+			return fmt.Errorf("policy: learner %d: MaxD = %d: must be ≥ 0 (0 = no limit)", i, l.MaxD)
+		}
 		for _, f := range fields {
 			switch {
 			case math.IsNaN(f.v) || math.IsInf(f.v, 0):
@@ -112,10 +120,21 @@ func (p Problem) Usage(k, tau, d int) (time, energy float64) {
 	return l.C2*ft*fd + l.C1*fd + l.C0, l.G2*ft*fd + l.G1*fd + l.G0
 }
 
-// fits reports whether learner k meets both its constraints with tau updates
-// on d samples, with no tolerance. It is monotone in tau and in d because
-// floating-point rounding is monotone.
+// dataLimit returns learner k's MaxD as a real capacity, +Inf for no limit.
+func (p Problem) dataLimit(k int) float64 {
+	if m := p.Learners[k].MaxD; m > 0 {
+		return float64(m)
+	}
+	return math.Inf(1)
+}
+
+// fits reports whether learner k meets both its constraints and its data
+// limit with tau updates on d samples, with no tolerance. It is monotone in
+// tau and in d because floating-point rounding is monotone.
 func (p Problem) fits(k, tau, d int) bool {
+	if m := p.Learners[k].MaxD; m > 0 && d > m {
+		return false
+	}
 	t, e := p.Usage(k, tau, d)
 	return t <= p.T && e <= p.Learners[k].E
 }
@@ -143,7 +162,7 @@ func (p Problem) bounds(k int, tau float64) (byTime, byEnergy float64) {
 // a plan built from capacities passes Check with zero tolerance.
 func (p Problem) capacity(k, tau int) int {
 	bt, be := p.bounds(k, float64(tau))
-	est := math.Min(bt, be)
+	est := math.Min(math.Min(bt, be), p.dataLimit(k))
 	if !(est >= 0) { // also catches NaN
 		est = 0
 	}
