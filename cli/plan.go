@@ -77,7 +77,10 @@ func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer sys.Close()
-	prob, states := sys.FirstProblem()
+	prob, states, err := sys.FirstProblem()
+	if err != nil {
+		return err
+	}
 
 	names := []string{sc.Config.Policy}
 	if *all {

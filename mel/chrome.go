@@ -106,7 +106,7 @@ func (r *TraceChrome) Event(e Event) error {
 	ev := map[string]any{"name": name, "cat": string(e.Kind), "pid": 1, "tid": tid,
 		"ts": jsonFloat(us(e.Time)), "args": args}
 	switch e.Kind {
-	case EvDownlink, EvCompute, EvUplink:
+	case EvDownlink, EvCompute, EvUplink, EvLinkDown:
 		ev["ph"] = "X"
 		ev["dur"] = jsonFloat(us(e.Dur))
 	case EvCycleStart, EvCycleEnd, EvRunEnd:

@@ -64,7 +64,7 @@ func (s *System) startCycle() {
 	s.rec.event(Event{Time: t0, Kind: EvCycleStart, Cycle: c.n, Learner: Orchestrator})
 
 	// The orchestrator reads every learner's channel and energy cap and asks the policy.
-	prob, members, alive := s.world.problem(t0, s.learn.d, c.recs, c.n)
+	prob, members, alive := s.world.problem(t0, s.learn.d, s.learn.localSizes(), c.recs, c.n)
 	if alive == 0 {
 		s.finish("every learner's battery is empty")
 		return
@@ -171,7 +171,8 @@ func (c *cycle) end() {
 		}
 		cr.Planned++
 		cr.TauPlanned += r.tau
-		cr.SamplesTrained += int64(r.rec.TauDone) * int64(r.n)
+		r.rec.SamplesTrained = int64(r.rec.TauDone) * int64(r.n)
+		cr.SamplesTrained += r.rec.SamplesTrained
 		cr.EnergyJ += r.rec.EnergyJ
 		if r.rec.Outcome == OnTime {
 			cr.Arrived++

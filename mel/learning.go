@@ -26,11 +26,16 @@ type learning struct {
 	ownPool     bool
 	sgd         mlcore.SGD
 	skip        bool // no real training, averaging or evaluation (WithoutTraining)
+	loaded      bool // loadData ran
 }
 
-// setup loads the data (unless given), partitions it in FL mode, initialises the model and
-// the pool. K is the number of learners.
-func (ln *learning) setup(st streams, K int) error {
+// loadData loads the data (unless given) and partitions it in FL mode; it does nothing the
+// second time. K is the number of learners.
+func (ln *learning) loadData(st streams, K int) error {
+	if ln.loaded {
+		return nil
+	}
+	ln.loaded = true
 	d := ln.cfg.Data
 	if ln.train == nil || ln.test == nil {
 		train, test, err := ln.src.Load(st.seedOf(streamSynthetic, 0))
@@ -72,6 +77,24 @@ func (ln *learning) setup(st streams, K int) error {
 			ln.local = mlcore.PartitionShards(r, ln.train.Y, K, d.Shards)
 		}
 	}
+	return nil
+}
+
+// localSizes returns each learner's local data size in FL mode, nil in PL mode.
+func (ln *learning) localSizes() []int {
+	if ln.cfg.Mode != FL || ln.local == nil {
+		return nil
+	}
+	n := make([]int, len(ln.local))
+	for k, l := range ln.local {
+		n[k] = len(l)
+	}
+	return n
+}
+
+// setup initialises the model and the pool, once the data are loaded. K is the number of
+// learners.
+func (ln *learning) setup(st streams, K int) error {
 	ln.global = mlcore.NewMLP(ln.layers, st.seedOf(streamModel, 0))
 	ln.models = make([]*mlcore.MLP, K)
 	for k := range ln.models {

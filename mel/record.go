@@ -42,7 +42,8 @@ type LearnerRecord struct {
 	Cycle, Learner          int
 	Outcome                 Outcome
 	TauPlanned, TauDone     int
-	Samples                 int     // d_k
+	Samples                 int     // d_k, as planned
+	SamplesTrained          int64   // samples actually processed: iterations done × samples used (FL: min(d_k, local data))
 	RateBps                 float64 // link rate at plan time, bit/s
 	DistanceM               float64 // distance to the orchestrator at plan time, m
 	CapJ                    float64 // energy cap E_k of this cycle
@@ -67,6 +68,7 @@ const (
 	EvUplink     EventKind = "uplink"      // span, learner
 	EvDeadline   EventKind = "deadline"    // instant, learner: still busy at t0+T
 	EvDied       EventKind = "died"        // instant, learner: battery empty
+	EvLinkDown   EventKind = "link-down"   // span, learner: the link is down (an outage); Cut if it is still down when the run ends
 	EvCycleEnd   EventKind = "cycle-end"   // instant, orchestrator: aggregation and evaluation
 	EvRunEnd     EventKind = "run-end"     // instant, orchestrator: why the run stopped
 )

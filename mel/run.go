@@ -54,6 +54,8 @@ type System struct {
 	ncyc  int        // cycles started
 	sum   Summary
 	done  bool
+	// downSince is, per learner, when its link went down, NaN while it is up.
+	downSince []float64
 }
 
 // Option changes how New builds a System.
@@ -177,6 +179,9 @@ func (s *System) Run(ctx context.Context, rec Recorder) (Summary, error) {
 		rec = Recorders(nil)
 	}
 	s.rec = newRecording(rec, s.k)
+	if err := s.learn.loadData(s.st, len(s.world.learners)); err != nil {
+		return Summary{}, err
+	}
 	if err := s.learn.setup(s.st, len(s.world.learners)); err != nil {
 		return Summary{}, err
 	}
@@ -185,6 +190,7 @@ func (s *System) Run(ctx context.Context, rec Recorder) (Summary, error) {
 	// handler, a recorder) is then seen at the very next event, never some events later.
 	// A non-blocking receive from a closed or nil channel costs a few nanoseconds.
 	done := ctx.Done()
+	s.watchLinks()
 	s.k.Schedule(0, s.startCycle)
 	for !s.done && s.rec.err == nil {
 		select {
@@ -221,6 +227,7 @@ func (s *System) interrupt() {
 func (s *System) finish(reason string) {
 	s.done = true
 	s.sum.Reason = reason
+	s.closeLinks()
 	s.rec.event(Event{Time: s.now(), Kind: EvRunEnd, Cycle: s.ncyc, Learner: Orchestrator, Note: reason})
 	s.k.Stop()
 }
@@ -229,6 +236,7 @@ func (s *System) finish(reason string) {
 func (s *System) Close() { s.learn.close() }
 
 // LearnerState is one learner as the orchestrator sees it at the start of the first cycle.
+// In FL mode its local data is known only once the data are loaded: FirstProblem loads them.
 type LearnerState struct {
 	Learner   int
 	FreqHz    float64
@@ -240,14 +248,21 @@ type LearnerState struct {
 
 // FirstProblem returns the allocation problem of the first cycle exactly as Run would build it
 // (positions and channels at time 0, the first cycle's energy caps), with the state of every
-// learner. It needs no data and no training, so `mel-des plan` can show allocations at once.
-func (s *System) FirstProblem() (policy.Problem, []LearnerState) {
+// learner. It needs no training, and in PL mode no data, so `mel-des plan` can show
+// allocations at once; in FL mode it loads the data to learn each learner's local data set,
+// which bounds its samples. A failure to load them is returned.
+func (s *System) FirstProblem() (policy.Problem, []LearnerState, error) {
 	w := s.world
+	if s.cfg.Mode == FL && s.learn.local == nil {
+		if err := s.learn.loadData(s.st, len(w.learners)); err != nil {
+			return policy.Problem{}, nil, err
+		}
+	}
 	if !s.cfg.CapsPerRun {
 		w.drawCaps(s.st.rng(streamCaps, 1))
 	}
 	recs := make([]LearnerRecord, len(w.learners))
-	prob, members, _ := w.problem(0, s.learn.d, recs, 1)
+	prob, members, _ := w.problem(0, s.learn.d, s.learn.localSizes(), recs, 1)
 	states := make([]LearnerState, len(w.learners))
 	for k, l := range w.learners {
 		states[k] = LearnerState{Learner: k, FreqHz: l.cpu.FreqHz, DistanceM: recs[k].DistanceM,
@@ -256,5 +271,5 @@ func (s *System) FirstProblem() (policy.Problem, []LearnerState) {
 	for i, k := range members {
 		states[k].Row = i
 	}
-	return prob, states
+	return prob, states, nil
 }

@@ -236,7 +236,10 @@ func TestFirstProblemMatchesRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prob, states := s.FirstProblem()
+	prob, states, err := s.FirstProblem()
+	if err != nil {
+		t.Fatal(err)
+	}
 	pol, _ := policy.New(cfg.Policy, cfg.PolicyParams)
 	plan, err := pol.Plan(prob)
 	if err != nil {

@@ -157,10 +157,13 @@ func (w *world) coefficients(l *learner, t float64) (c policy.Learner, distance,
 }
 
 // problem reads the live learners' channels at time t and builds a cycle's Problem for d
-// samples. It fills recs (one per learner) and returns the learner id of each problem row
+// samples. local, if not nil, is each learner's own data (FL): a learner cannot take more,
+// one with fewer than d_l samples is left out, and d is capped at what the learners in the
+// problem own. It fills recs (one per learner) and returns the learner id of each problem row
 // and the number of learners alive.
-func (w *world) problem(t float64, d int, recs []LearnerRecord, cyc int) (prob policy.Problem, members []int, alive int) {
+func (w *world) problem(t float64, d int, local []int, recs []LearnerRecord, cyc int) (prob policy.Problem, members []int, alive int) {
 	prob = policy.Problem{T: w.cfg.Deadline, D: d, DL: w.cfg.MinSamples, C: w.cfg.Staleness}
+	owned := 0
 	for k, l := range w.learners {
 		recs[k] = LearnerRecord{Cycle: cyc, Learner: k, Outcome: Excluded, CapJ: w.caps[k],
 			TrainLoss: nan, BatteryJ: l.bat.Level()}
@@ -174,8 +177,18 @@ func (w *world) problem(t float64, d int, recs []LearnerRecord, cyc int) (prob p
 		if rate == 0 { // link down at the cycle start: the orchestrator cannot reach it
 			continue
 		}
+		if local != nil {
+			if local[k] < max(w.cfg.MinSamples, 1) { // too little data of its own to take part
+				continue
+			}
+			coef.MaxD = local[k]
+			owned += local[k]
+		}
 		prob.Learners = append(prob.Learners, coef)
 		members = append(members, k)
+	}
+	if local != nil {
+		prob.D = min(prob.D, owned)
 	}
 	return prob, members, alive
 }

@@ -14,9 +14,16 @@ import (
 // trace-event format (Perfetto, chrome://tracing). They buffer their output; Close flushes it
 // and completes the file, but does not close the underlying writer.
 
-// ftoa formats a float exactly and locale-free; NaN and ±Inf are written as NaN, +Inf, -Inf,
-// which pandas and R read back as floats.
-func ftoa(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+// ftoa formats a float for a CSV cell: exactly, locale-free, and as an empty cell when the
+// value does not exist (NaN: no training loss, no evaluation) or is infinite (a mains-powered
+// battery), so that spreadsheets, pandas, R and database imports read a missing value
+// instead of turning "+Inf" or "NaN" into text or 0.
+func ftoa(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
 
 // csvTable is a buffered CSV file whose header row is written before its first row, or at
 // Close if it has none, so that even an empty run leaves a file that tools can read.
@@ -103,7 +110,7 @@ func NewLearnersCSV(w io.Writer) *LearnersCSV {
 var LearnersHeader = []string{"cycle", "learner", "outcome", "tau_planned", "tau_done",
 	"samples", "rate_bps", "distance_m", "cap_j", "down_planned_s", "down_s",
 	"compute_planned_s", "compute_s", "up_planned_s", "up_s", "energy_planned_j", "energy_j",
-	"battery_j", "train_loss"}
+	"battery_j", "train_loss", "samples_trained"}
 
 // Learner implements LearnerRecorder.
 func (r *LearnersCSV) Learner(l LearnerRecord) error {
@@ -111,7 +118,8 @@ func (r *LearnersCSV) Learner(l LearnerRecord) error {
 		strconv.Itoa(l.TauPlanned), strconv.Itoa(l.TauDone), strconv.Itoa(l.Samples),
 		ftoa(l.RateBps), ftoa(l.DistanceM), ftoa(l.CapJ), ftoa(l.DownPlanned), ftoa(l.Down),
 		ftoa(l.ComputePlanned), ftoa(l.Compute), ftoa(l.UpPlanned), ftoa(l.Up),
-		ftoa(l.EnergyPlannedJ), ftoa(l.EnergyJ), ftoa(l.BatteryJ), ftoa(l.TrainLoss)})
+		ftoa(l.EnergyPlannedJ), ftoa(l.EnergyJ), ftoa(l.BatteryJ), ftoa(l.TrainLoss),
+		strconv.FormatInt(l.SamplesTrained, 10)})
 }
 
 // jsonFloat marshals NaN and ±Inf, which JSON cannot represent, as null.

@@ -53,7 +53,10 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse accepted a scenario that mel.New rejects: %v", err)
 		}
 		defer sys.Close()
-		prob, _ := sys.FirstProblem()
+		prob, _, err := sys.FirstProblem()
+		if err != nil {
+			return
+		}
 		if pol, err := policy.New(s.Config.Policy, s.Config.PolicyParams); err != nil {
 			t.Fatalf("Parse accepted a policy that policy.New rejects: %v", err)
 		} else if len(prob.Learners) > 0 && len(prob.Learners) <= 1000 {

@@ -188,7 +188,12 @@ func decodeTOML(text string) (raw map[string]any, err error) {
 		p := Problem{Msg: "invalid TOML: " + err.Error()}
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
+			// The line of the position's start: for an unclosed table header the decoder's
+			// Line is already the next line.
 			p.Msg, p.Line = "invalid TOML: "+pe.Message, pe.Position.Line
+			if st := pe.Position.Start; st > 0 && st <= len(text) {
+				p.Line = 1 + strings.Count(text[:st], "\n")
+			}
 		}
 		return nil, &Error{Problems: []Problem{p}}
 	}

@@ -1,8 +1,10 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -59,6 +61,11 @@ func (d *decoder) problem(it item, format string, a ...any) {
 	p := Problem{Key: it.path, Override: it.over, Msg: fmt.Sprintf(format, a...)}
 	if it.v != nil {
 		p.Value = fmtVal(it.v)
+		if set, ok := d.sets[it.path]; ok && it.over {
+			if _, isNum := it.v.(float64); isNum {
+				p.Value = strings.TrimSpace(set.value) // 1e400 as given, not the inf it reads as
+			}
+		}
 	}
 	if !it.over {
 		p.Line = lineOf(d.lines, it.path)
@@ -130,19 +137,52 @@ func (t *table) present() bool {
 }
 
 // overrideValue decodes an override's text as a TOML value ("12", "2.5", "true", "[1, 2]",
-// "\"x\""). Text that is not a TOML value stays a string, as does any text for a string key
-// unless it is a quoted TOML string.
+// "\"x\""). For a string key any text that is not a quoted TOML string stays the text. For
+// other keys, a number too large for TOML (1e400, 2^63) reads as a number, so that it is
+// reported as out of range, and other text that does not parse is an unparsed value, which
+// the readers report as such.
 func overrideValue(s string, str bool) any {
 	var m map[string]any
 	_, err := toml.Decode("v = "+s, &m)
 	v, ok := m["v"]
 	if err != nil || len(m) != 1 || !ok {
-		return s
+		if str {
+			return s
+		}
+		t := strings.TrimSpace(s)
+		if f, ferr := strconv.ParseFloat(strings.ReplaceAll(t, "_", ""), 64); ferr == nil || errors.Is(ferr, strconv.ErrRange) {
+			return f // ±Inf or a huge integer: out of every range
+		}
+		if t == "" || isBareWord(t) {
+			return s // a word: the readers say what type they want
+		}
+		msg := "invalid"
+		if err != nil {
+			msg = err.Error()
+			var pe toml.ParseError
+			if errors.As(err, &pe) {
+				msg = pe.Message
+			}
+		}
+		return unparsed{text: s, msg: msg}
 	}
 	if _, isStr := v.(string); str && !isStr {
 		return s
 	}
 	return v
+}
+
+// unparsed is an override's text that is not a TOML value.
+type unparsed struct{ text, msg string }
+
+// isBareWord reports whether s is one word of letters, digits, '-', '_' or '.'.
+func isBareWord(s string) bool {
+	for _, c := range s {
+		if !(c == '-' || c == '_' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 // positive is (0, hi]; closed is [lo, hi].
@@ -151,6 +191,10 @@ func closed(lo, hi float64) param.Range { return param.Closed(lo, hi) }
 
 // check checks it's value against spec and reports a problem if it does not fit.
 func (t *table) check(it item, spec param.Spec) (any, bool) {
+	if u, bad := it.v.(unparsed); bad {
+		t.d.problem(item{path: it.path, over: it.over}, "%q does not parse as a TOML value (%s); write a number, true or false, a quoted string or an array such as [1, 2]", u.text, u.msg)
+		return nil, false
+	}
 	v, err := spec.Check(it.v)
 	if err != nil {
 		t.d.problem(it, "%s", err.Error())
@@ -264,6 +308,10 @@ func (t *table) spec(s param.Spec) (any, bool) {
 
 // list returns it's value as an array with between minLen and maxLen elements.
 func (t *table) list(it item, minLen, maxLen int) ([]any, bool) {
+	if u, bad := it.v.(unparsed); bad {
+		t.d.problem(item{path: it.path, over: it.over}, "%q does not parse as a TOML value (%s); write an array such as [1, 2]", u.text, u.msg)
+		return nil, false
+	}
 	a, ok := it.v.([]any)
 	if !ok {
 		t.d.problem(it, "wrong type: want an array, got %s", param.TypeName(it.v))
