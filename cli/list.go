@@ -69,10 +69,10 @@ func validateOne(arg string) error {
 	}
 	sys, err := mel.New(sc.Config)
 	if err != nil {
-		return err
+		return sc.Locate(err)
 	}
-	sys.Close()
-	return nil
+	defer sys.Close()
+	return sc.Locate(sys.Preflight())
 }
 
 // isSweepFile reports whether path is a readable sweep file, which validate does not check.

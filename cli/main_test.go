@@ -368,3 +368,29 @@ func TestRunRepeatsFromScenarioTOML(t *testing.T) {
 		}
 	}
 }
+
+// A run that cannot complete a single cycle is a failure: exit 1, the reason on stderr.
+func TestRunWithoutCycleExits1(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	code, _, errs := runCLI(t, context.Background(), "run", "quickstart", "--quiet", "--set", "simulation.deadline_s=0.5",
+		"--set", "dataset.train_subset=1000", "--set", "dataset.test_subset=100", "--out", dir)
+	if code != exitFailure || !strings.Contains(errs, "no cycle completed") || !strings.Contains(errs, "no feasible plan") {
+		t.Errorf("exit %d, stderr %q; want 1 and the reason", code, errs)
+	}
+}
+
+// validate reports what it can know before running, with the key, the line and what to change.
+func TestValidateCatchesUnplannableScenarios(t *testing.T) {
+	dir := t.TempDir()
+	few := writeFile(t, dir, "few.toml", "[simulation]\nsamples = 1000\nmin_samples = 500\n[[learners]]\ncount = 10\ncpu_ghz = 1\n[dataset]\nsource = \"synthetic\"\n")
+	short := writeFile(t, dir, "short.toml", "[simulation]\ndeadline_s = 0.05\n[dataset]\nsource = \"synthetic\"\nsynthetic_dim = 784\n")
+	for _, tc := range []struct{ file, want string }{
+		{few, "few.toml:3: simulation.min_samples: 10 learners × min_samples 500 = 5000 samples, more than the 1000 handed out per cycle: lower min_samples to at most 100"},
+		{short, "short.toml:2: simulation.deadline_s: 0.05 s is shorter than any learner needs for one update"},
+	} {
+		code, _, errs := runCLI(t, context.Background(), "validate", tc.file)
+		if code != exitUsage || !strings.Contains(errs, tc.want) {
+			t.Errorf("validate %s: exit %d, stderr %q; want 2 and %q", tc.file, code, errs, tc.want)
+		}
+	}
+}

@@ -177,6 +177,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if sum.Reason == mel.ReasonInterrupted {
 		return errInterrupted
 	}
+	if len(sum.Cycles) == 0 {
+		// A run that cannot complete one cycle is a failure, whatever its files say.
+		return fmt.Errorf("run failed: no cycle completed: %s (outputs in %s; mel-des validate explains what to change)", sum.Reason, dir)
+	}
 	return nil
 }
 

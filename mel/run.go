@@ -273,3 +273,57 @@ func (s *System) FirstProblem() (policy.Problem, []LearnerState, error) {
 	}
 	return prob, states, nil
 }
+
+// Preflight checks what can be known before a run: that the first cycle can be planned at
+// the learners' start positions. It reports, naming the key to change and by how much, when
+// the learners taking part cannot each get min_samples of the samples handed out, when the
+// deadline is shorter than any learner needs for one update on min_samples samples, when the
+// energy cap is below what any learner needs for one, and otherwise whatever makes the
+// policy fail on the first cycle. The error is a *ConfigError. In FL mode it loads the data.
+func (s *System) Preflight() error {
+	prob, _, err := s.FirstProblem()
+	if err != nil {
+		return err
+	}
+	var ps problems
+	n := len(prob.Learners)
+	if n == 0 {
+		ps.add(-1, "learners", "no learner can take part in the first cycle: every link is down at the start, or (FL) no learner owns min_samples = %d samples", s.cfg.MinSamples)
+		return ps.err()
+	}
+	dmin := max(s.cfg.MinSamples, 1)
+	if n*dmin > prob.D {
+		ps.add(-1, "simulation.min_samples", "%d learners × min_samples %d = %d samples, more than the %d handed out per cycle: lower min_samples to at most %d, or raise simulation.samples",
+			n, dmin, n*dmin, prob.D, prob.D/n)
+	}
+	bestT, bestE, tk := math.Inf(1), math.Inf(1), 0
+	for i, l := range prob.Learners {
+		fd := float64(dmin)
+		if t := l.C2*fd + l.C1*fd + l.C0; t < bestT {
+			bestT, tk = t, i
+		}
+		if e := l.G2*fd + l.G1*fd + l.G0; e < bestE {
+			bestE = e
+		}
+	}
+	if bestT > prob.T {
+		l := prob.Learners[tk]
+		ps.add(-1, "simulation.deadline_s", "%s s is shorter than any learner needs for one update on min_samples = %d samples at its start position: the quickest needs %.3g s (%.3g s of it moving the model%s): raise deadline_s above %.3g s",
+			fnum(prob.T), dmin, bestT, l.C0, map[bool]string{true: " and samples", false: ""}[l.C1 > 0], bestT)
+	}
+	if top := s.cfg.EnergyMean + s.cfg.EnergySpread; bestE > top {
+		ps.add(-1, "simulation.energy_j", "no learner can do one update on min_samples = %d samples within its energy cap (at most %s J): the most frugal needs %.3g J; raise energy_j",
+			dmin, fnum(top), bestE)
+	}
+	if len(ps) == 0 {
+		if _, err := s.pol.Plan(prob); err != nil {
+			hint := ""
+			var ie *policy.InfeasibleError
+			if errors.As(err, &ie) && len(ie.Learners) > 0 && !ie.Excluded {
+				hint = " (set policy.allow_exclusion = true to leave such learners out, or give them more time or energy)"
+			}
+			ps.add(-1, "policy.name", "the first cycle cannot be planned: %v%s", err, hint)
+		}
+	}
+	return ps.err()
+}

@@ -317,3 +317,28 @@ func Resolve(arg string) (*Scenario, error) {
 	}
 	return nil, unknownEmbedded(arg)
 }
+
+// Locate turns a *mel.ConfigError about s's configuration (from mel.New or
+// System.Preflight) into an *Error whose problems point at the lines that set the keys;
+// other errors, and nil, are returned as they are.
+func (s *Scenario) Locate(err error) error {
+	ce, ok := mel.AsConfigError(err)
+	if !ok {
+		return err
+	}
+	ps := make([]Problem, len(ce.Problems))
+	for i, p := range ce.Problems {
+		key := p.Key
+		if p.Learner >= 0 {
+			ps[i] = Problem{Key: fmt.Sprintf("learner %d: %s", p.Learner, key), Msg: p.Msg}
+			continue
+		}
+		ps[i] = Problem{Key: key, Msg: p.Msg, Line: lineOf(s.lines, key)}
+		for _, o := range s.settings {
+			if o.Key == key {
+				ps[i].Override, ps[i].Line = true, 0
+			}
+		}
+	}
+	return newError(s.File, ps)
+}
