@@ -97,7 +97,7 @@ func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			results = append(results, solved{name: name, err: err})
 			continue
 		}
-		plan, err := pol.Plan(prob)
+		plan, err := policy.PlanChecked(pol, prob)
 		results = append(results, solved{name: name, plan: plan, err: err})
 	}
 	if *asJSON {
@@ -140,7 +140,7 @@ func printPlan(w io.Writer, prob policy.Problem, states []mel.LearnerState, r so
 			t, e := prob.Usage(i, tau, d)
 			row = append(row, strconv.Itoa(tau), strconv.Itoa(d),
 				fmt.Sprintf("%s / %g", fmtF(t, 3), prob.T), fmt.Sprintf("%s / %s", fmtF(e, 3), fmtF(prob.Learners[i].E, 2)),
-				r.plan.Diag.Binding[i].String())
+				r.plan.BindingOf(i))
 		}
 		rows = append(rows, row)
 	}
@@ -205,8 +205,8 @@ func writePlanJSON(w io.Writer, name string, prob policy.Problem, states []mel.L
 			e.Error = r.err.Error()
 		} else {
 			e.Tau, e.D, e.Objective, e.RelaxedTau, e.Notes = r.plan.Tau, r.plan.D, r.plan.Objective, r.plan.Diag.RelaxedTau, r.plan.Diag.Notes
-			for _, b := range r.plan.Diag.Binding {
-				e.Binding = append(e.Binding, b.String())
+			for i := range r.plan.Tau {
+				e.Binding = append(e.Binding, r.plan.BindingOf(i))
 			}
 		}
 		out.Plans = append(out.Plans, e)

@@ -128,7 +128,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	sys, err := mel.New(sc.Config)
 	if err != nil {
-		return err
+		return usageOr(sc.Locate(err))
 	}
 	defer sys.Close()
 
@@ -152,7 +152,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if prog != nil {
 		prog.finish()
 	}
-	if runErr != nil && sum.Reason != mel.ReasonInterrupted || closeErr != nil {
+	// A policy that fails ends the run with an error, but the completed cycles' records
+	// stand: the files are kept.
+	var polErr *mel.PolicyError
+	policyFailed := errors.As(runErr, &polErr)
+	if runErr != nil && sum.Reason != mel.ReasonInterrupted && !policyFailed || closeErr != nil {
 		for _, f := range files {
 			f.Abort()
 		}
@@ -177,11 +181,24 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if sum.Reason == mel.ReasonInterrupted {
 		return errInterrupted
 	}
+	if policyFailed {
+		return fmt.Errorf("run failed after %d cycles: %w (the completed cycles are in %s)", len(sum.Cycles), runErr, dir)
+	}
 	if len(sum.Cycles) == 0 {
 		// A run that cannot complete one cycle is a failure, whatever its files say.
 		return fmt.Errorf("run failed: no cycle completed: %s (outputs in %s; mel-des validate explains what to change)", sum.Reason, dir)
 	}
 	return nil
+}
+
+// usageOr makes a located scenario problem a usage error (exit 2) and returns other errors
+// as they are.
+func usageOr(err error) error {
+	var se *scenarios.Error
+	if errors.As(err, &se) {
+		return &usageError{err.Error()}
+	}
+	return err
 }
 
 // writeScenario writes the resolved scenario as scenario.toml into dir, with every file it

@@ -1,6 +1,7 @@
 package mel
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -73,7 +74,12 @@ func (s *System) startCycle() {
 		s.finish(fmt.Sprintf("cycle %d: every live learner's link is down at the cycle start", c.n))
 		return
 	}
-	plan, err := s.pol.Plan(prob)
+	plan, err := s.plan(c.n, prob)
+	var pe *PolicyError
+	if errors.As(err, &pe) {
+		s.fail(pe)
+		return
+	}
 	if err != nil {
 		s.finish(fmt.Sprintf("cycle %d: no feasible plan: %v", c.n, err))
 		return
@@ -93,10 +99,10 @@ func (s *System) startCycle() {
 		l := w.learners[k]
 		rec := &c.recs[k]
 		r := &round{s: s, owner: c, l: l, rec: rec, cycle: c.n, until: t0 + s.cfg.Deadline*(1+deadlineSlack),
-			tau: tau, n: len(idx[i])}
+			row: i, tau: tau, n: len(idx[i])}
 		c.rounds[k] = r
 		c.pending++
-		rec.TauPlanned, rec.Samples = tau, d
+		rec.TauPlanned, rec.TauRevised, rec.Samples = tau, tau, d
 		down := w.modelBits
 		if s.cfg.Mode == PL {
 			down += float64(d) * w.sampleBits
@@ -131,8 +137,11 @@ func planNote(name string, pl policy.Plan) string {
 
 // roundDone is called when a round has arrived or its learner died; the cycle ends when no
 // round is pending.
-func (c *cycle) roundDone(*round) {
+func (c *cycle) roundDone(r *round) {
 	c.pending--
+	if r.rec.Outcome == OnTime && c.pending > 0 {
+		c.change(policy.Arrival, r.l.id)
+	}
 	if c.pending == 0 && !c.ended {
 		c.s.k.Cancel(c.deadline)
 		c.end()

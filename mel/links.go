@@ -3,6 +3,8 @@ package mel
 import (
 	"math"
 
+	"github.com/mel-des/mel-des/policy"
+
 	"github.com/mel-des/mel-des/sim"
 )
 
@@ -46,8 +48,10 @@ func (s *System) linkChange(k int) {
 	case up && down:
 		s.rec.event(Event{Time: s.downSince[k], Dur: now - s.downSince[k], Kind: EvLinkDown, Cycle: s.ncyc, Learner: k})
 		s.downSince[k] = math.NaN()
+		s.cyc.change(policy.LinkUp, k)
 	case !up && !down:
 		s.downSince[k] = now
+		s.cyc.change(policy.LinkDown, k)
 	}
 	s.nextLinkChange(k, now)
 }

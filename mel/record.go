@@ -42,6 +42,8 @@ type LearnerRecord struct {
 	Cycle, Learner          int
 	Outcome                 Outcome
 	TauPlanned, TauDone     int
+	TauRevised              int // tau after the policy's last revision while the cycle ran (TauPlanned if none)
+	Revisions               int // revisions of the learner's work by a reactive policy in this cycle
 	Samples                 int     // d_k, as planned
 	SamplesTrained          int64   // samples actually processed: iterations done × samples used (FL: min(d_k, local data))
 	RateBps                 float64 // link rate at plan time, bit/s
@@ -69,6 +71,7 @@ const (
 	EvDeadline   EventKind = "deadline"    // instant, learner: still busy at t0+T
 	EvDied       EventKind = "died"        // instant, learner: battery empty
 	EvLinkDown   EventKind = "link-down"   // span, learner: the link is down (an outage); Cut if it is still down when the run ends
+	EvRevise     EventKind = "revise"      // instant, learner: a reactive policy changed its work (Note says how and why)
 	EvCycleEnd   EventKind = "cycle-end"   // instant, orchestrator: aggregation and evaluation
 	EvRunEnd     EventKind = "run-end"     // instant, orchestrator: why the run stopped
 )

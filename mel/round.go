@@ -20,7 +20,8 @@ type round struct {
 	rec   *LearnerRecord
 	cycle int     // the cycle number shown in records
 	until float64 // nothing after this instant can count (the deadline, with its slack)
-	tau   int
+	row   int // the learner's row in the cycle's Problem
+	tau   int // local iterations to do: the plan's, or a reactive policy's revision
 	n     int // samples actually trained (FL: min(d_k, local data))
 	run   *mlcore.Run
 	phase EventKind // the phase in progress
@@ -32,10 +33,12 @@ type round struct {
 	done  bool // arrived, late or dead
 }
 
-// roundOwner is told when a round ends: arrived on time or died.
+// roundOwner is told when a round ends (arrived on time, or died) and asked, after each
+// completed iteration with more to do, whether the round goes on.
 type roundOwner interface {
 	roundDone(r *round)
 	died()
+	goOn(r *round) bool
 }
 
 // begin starts the round's downlink of bits at the current time.
@@ -170,8 +173,11 @@ func (r *round) endTransfer() {
 func (r *round) endCompute() {
 	r.closePhase(false)
 	r.rec.TauDone++
-	if r.iter < r.tau {
+	if r.iter < r.tau && r.owner.goOn(r) {
 		r.beginCompute(r.iter + 1)
+		return
+	}
+	if r.s.failure != nil {
 		return
 	}
 	r.beginTransfer(EvUplink, r.s.world.modelBits, r.l.txW)

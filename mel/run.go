@@ -56,6 +56,7 @@ type System struct {
 	done  bool
 	// downSince is, per learner, when its link went down, NaN while it is up.
 	downSince []float64
+	failure   error // the policy's failure that ended the run (a *PolicyError)
 }
 
 // Option changes how New builds a System.
@@ -210,6 +211,9 @@ func (s *System) Run(ctx context.Context, rec Recorder) (Summary, error) {
 	if s.rec.err != nil {
 		s.cyc.abandon()
 		return s.sum, fmt.Errorf("mel: recording: %w", s.rec.err)
+	}
+	if s.failure != nil {
+		return s.sum, s.failure
 	}
 	if s.sum.Reason == ReasonInterrupted {
 		return s.sum, ctx.Err()

@@ -110,7 +110,7 @@ func NewLearnersCSV(w io.Writer) *LearnersCSV {
 var LearnersHeader = []string{"cycle", "learner", "outcome", "tau_planned", "tau_done",
 	"samples", "rate_bps", "distance_m", "cap_j", "down_planned_s", "down_s",
 	"compute_planned_s", "compute_s", "up_planned_s", "up_s", "energy_planned_j", "energy_j",
-	"battery_j", "train_loss", "samples_trained"}
+	"battery_j", "train_loss", "samples_trained", "tau_revised", "revisions"}
 
 // Learner implements LearnerRecorder.
 func (r *LearnersCSV) Learner(l LearnerRecord) error {
@@ -119,7 +119,7 @@ func (r *LearnersCSV) Learner(l LearnerRecord) error {
 		ftoa(l.RateBps), ftoa(l.DistanceM), ftoa(l.CapJ), ftoa(l.DownPlanned), ftoa(l.Down),
 		ftoa(l.ComputePlanned), ftoa(l.Compute), ftoa(l.UpPlanned), ftoa(l.Up),
 		ftoa(l.EnergyPlannedJ), ftoa(l.EnergyJ), ftoa(l.BatteryJ), ftoa(l.TrainLoss),
-		strconv.FormatInt(l.SamplesTrained, 10)})
+		strconv.FormatInt(l.SamplesTrained, 10), strconv.Itoa(l.TauRevised), strconv.Itoa(l.Revisions)})
 }
 
 // jsonFloat marshals NaN and ±Inf, which JSON cannot represent, as null.

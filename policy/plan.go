@@ -178,3 +178,45 @@ func newPlan(p Problem, name string, tau, d []int, diag Diagnostics) (Plan, erro
 	}
 	return pl, nil
 }
+
+// FaultError reports a policy at fault: it panicked, or its plan breaks the problem's rules
+// (wrong shape, a constraint not met, the wrong objective). It is distinct from a policy
+// that reports, with its own error, that it finds no feasible plan.
+type FaultError struct {
+	Policy string // the policy's name
+	Err    error  // the panic or the broken rule
+}
+
+// Error names the policy and the fault.
+func (e *FaultError) Error() string { return "policy " + e.Policy + ": " + e.Err.Error() }
+
+// Unwrap returns the fault.
+func (e *FaultError) Unwrap() error { return e.Err }
+
+// PlanChecked asks pol for a plan of p and checks it with Check, so that a plug-in's mistake
+// cannot pass as a plan or crash the caller: a panic in Plan or a plan that Check rejects is
+// returned as a *FaultError; the policy's own error (no feasible plan) is returned as it is.
+func PlanChecked(pol Policy, p Problem) (pl Plan, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			pl, err = Plan{}, &FaultError{Policy: pol.Name(), Err: fmt.Errorf("Plan panicked: %v", r)}
+		}
+	}()
+	pl, err = pol.Plan(p)
+	if err != nil {
+		return Plan{}, err
+	}
+	if err := Check(p, pl); err != nil {
+		return Plan{}, &FaultError{Policy: pol.Name(), Err: fmt.Errorf("its plan breaks the problem's rules: %w", err)}
+	}
+	return pl, nil
+}
+
+// BindingOf returns the constraint that binds learner k in pl, or "" if the policy did not
+// say (Diagnostics are optional for plug-ins).
+func (pl Plan) BindingOf(k int) string {
+	if k < 0 || k >= len(pl.Diag.Binding) {
+		return ""
+	}
+	return pl.Diag.Binding[k].String()
+}

@@ -2,10 +2,10 @@ package policy
 
 import (
 	"fmt"
-	"math"
-	"slices"
 	"sort"
 	"strings"
+
+	"github.com/mel-des/mel-des/param"
 )
 
 // Policy allocates one cycle's samples and local updates. A policy is a pure,
@@ -19,45 +19,83 @@ type Policy interface {
 	Plan(p Problem) (Plan, error)
 }
 
-// Params are a policy's settings by key, as decoded from TOML: bools, int64
-// or float64 for integers, strings.
+// Params are a policy's settings by key, as decoded from TOML: bools, int64 or float64 for
+// numbers, strings. A scenario's [policy] table passes every key but name.
 type Params map[string]any
 
-// Factory builds a policy from its settings. It rejects unknown keys and
-// values of the wrong type with an error that names the key.
+// Factory builds a policy from its settings. It rejects unknown keys and values of the wrong
+// type with an error that names the key.
 type Factory func(Params) (Policy, error)
 
-type entry struct {
-	description string
-	factory     Factory
+// Info describes a registered policy for listings and documentation.
+type Info struct {
+	Name        string
+	Description string       // one line
+	Params      []param.Spec // the keys the policy accepts, with their defaults; nil if it did not declare them
 }
 
-// registry maps a policy name to its factory. It is filled by init functions
-// and only read afterwards.
+type entry struct {
+	info    Info
+	factory Factory
+}
+
+// registry maps a policy name to its factory. It is filled by init functions and only read
+// afterwards.
 var registry = map[string]entry{}
 
-// Register makes a policy available to New under name, with a one-line
-// description for listings. It is meant to be called from init functions and
-// is not safe for concurrent use with New. Panics if name is empty or
-// already registered, or f is nil.
+// Register makes a policy available to New under name, with a one-line description for
+// listings. The factory checks its own parameters. It is meant to be called from init
+// functions and is not safe for concurrent use with New. Panics if name is empty or already
+// registered, or f is nil. RegisterWithParams also declares the parameters, so that
+// `mel-des list` shows them with their defaults and the factory gets them checked.
 func Register(name, description string, f Factory) {
-	if name == "" || f == nil {
-		panic("policy: Register with an empty name or a nil factory")
-	}
-	if _, dup := registry[name]; dup {
-		panic("policy: Register called twice for " + name)
-	}
-	registry[name] = entry{description, f}
+	register(Info{Name: name, Description: description}, f)
 }
 
-// New builds the policy registered under name with params (nil means all
-// defaults). An unknown name is an error that lists the known ones.
-func New(name string, params Params) (Policy, error) {
+// RegisterWithParams registers a policy whose parameters are declared by specs: New checks
+// the given keys against them (unknown keys, types, ranges), fills in the defaults, and calls
+// build with the resolved values. Panics like Register.
+func RegisterWithParams(name, description string, specs []param.Spec, build func(param.Values) (Policy, error)) {
+	if build == nil {
+		panic("policy: RegisterWithParams with a nil build")
+	}
+	register(Info{Name: name, Description: description, Params: specs}, func(ps Params) (Policy, error) {
+		v, err := param.Resolve(specs, param.Values(ps))
+		if err != nil {
+			return nil, fmt.Errorf("policy: %s: %w", name, err)
+		}
+		return build(v)
+	})
+}
+
+func register(info Info, f Factory) {
+	if info.Name == "" || f == nil {
+		panic("policy: Register with an empty name or a nil factory")
+	}
+	if _, dup := registry[info.Name]; dup {
+		panic("policy: Register called twice for " + info.Name)
+	}
+	registry[info.Name] = entry{info, f}
+}
+
+// New builds the policy registered under name with params (nil means all defaults). An
+// unknown name is an error that lists the known ones. A factory that panics is reported as
+// an error, not passed on.
+func New(name string, params Params) (pol Policy, err error) {
 	e, ok := registry[name]
 	if !ok {
 		return nil, fmt.Errorf("policy: unknown policy %q (known: %s)", name, strings.Join(Names(), ", "))
 	}
-	return e.factory(params)
+	defer func() {
+		if r := recover(); r != nil {
+			pol, err = nil, fmt.Errorf("policy: %s: the factory panicked: %v", name, r)
+		}
+	}()
+	pol, err = e.factory(params)
+	if err == nil && pol == nil {
+		err = fmt.Errorf("policy: %s: the factory returned no policy", name)
+	}
+	return pol, err
 }
 
 // Names returns the registered policy names, sorted.
@@ -70,109 +108,50 @@ func Names() []string {
 	return names
 }
 
-// Describe returns the one-line description of the named policy, or "" if
-// no policy has that name.
+// Describe returns the one-line description of the named policy, or "" if no policy has
+// that name.
 func Describe(name string) string {
-	return registry[name].description
+	return registry[name].info.Description
 }
 
-// param is one setting a factory accepts: a pointer to a bool or an int.
-type param struct {
-	key string
-	dst any
+// Lookup returns what is known of the named policy.
+func Lookup(name string) (Info, bool) {
+	e, ok := registry[name]
+	return e.info, ok
 }
 
-// decodeParams stores params into the settings named in spec and rejects
-// unknown keys and wrong types, naming the policy and the key. Keys are
-// visited in sorted order so the first error is deterministic.
-func decodeParams(policy string, params Params, spec ...param) error {
-	keys := make([]string, 0, len(params))
-	for k := range params {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	valid := make([]string, len(spec))
-	for i, s := range spec {
-		valid[i] = s.key
-	}
-	slices.Sort(valid)
-	for _, key := range keys {
-		i := slices.IndexFunc(spec, func(s param) bool { return s.key == key })
-		if i < 0 {
-			return fmt.Errorf("policy: %s: unknown parameter %q (valid: %s)", policy, key, strings.Join(valid, ", "))
-		}
-		v := params[key]
-		switch dst := spec[i].dst.(type) {
-		case *bool:
-			b, ok := v.(bool)
-			if !ok {
-				return fmt.Errorf("policy: %s: parameter %s: want a bool, got %T %v", policy, key, v, v)
-			}
-			*dst = b
-		case *int:
-			n, ok := toInt(v)
-			if !ok || n < 0 {
-				return fmt.Errorf("policy: %s: parameter %s: want a non-negative integer, got %T %v", policy, key, v, v)
-			}
-			*dst = n
-		}
-	}
-	return nil
-}
-
-func toInt(v any) (int, bool) {
-	switch n := v.(type) {
-	case int:
-		return n, true
-	case int64:
-		return int(n), true
-	case int32:
-		return int(n), true
-	case float64:
-		if n == math.Trunc(n) && math.Abs(n) < 1<<53 {
-			return int(n), true
-		}
-	}
-	return 0, false
-}
-
-// built returns p, or nil and err when building it failed.
-func built(p Policy, err error) (Policy, error) {
-	if err != nil {
-		return nil, err
-	}
-	return p, nil
-}
+// allowExclusion is the parameter every built-in policy accepts.
+var allowExclusion = param.Spec{Key: "allow_exclusion", Kind: param.Bool, Default: false,
+	Doc: "exclude learners that cannot do even one update (on d_l samples, or on an equal share for HU) instead of failing the cycle"}
 
 func init() {
-	Register("ha-sync", "heterogeneity-aware synchronous: one common tau, the integer optimum (paper ref. [18])",
-		func(ps Params) (Policy, error) {
-			var s HASync
-			err := decodeParams("ha-sync", ps, param{"allow_exclusion", &s.AllowExclusion})
-			return built(s, err)
+	RegisterWithParams("ha-sync", "heterogeneity-aware synchronous: one common tau, the integer optimum (paper ref. [18])",
+		[]param.Spec{allowExclusion},
+		func(v param.Values) (Policy, error) { return HASync{AllowExclusion: v.Bool("allow_exclusion")}, nil })
+	saiSpecs := []param.Spec{allowExclusion, {Key: "max_steps", Kind: param.Int, Range: param.Closed(0, 1e12), Default: 0,
+		Doc: "the most capacity evaluations of the local search; 0 = 10,000,000"}}
+	RegisterWithParams("ha-async-sai", "heterogeneity-aware asynchronous, suggest-and-improve local search (the paper's method)",
+		saiSpecs,
+		func(v param.Values) (Policy, error) {
+			return SAI{AllowExclusion: v.Bool("allow_exclusion"), MaxSteps: v.Int("max_steps")}, nil
 		})
-	Register("ha-async-sai", "heterogeneity-aware asynchronous, suggest-and-improve local search (the paper's method)",
-		func(ps Params) (Policy, error) {
-			var s SAI
-			err := decodeParams("ha-async-sai", ps, param{"allow_exclusion", &s.AllowExclusion}, param{"max_steps", &s.MaxSteps})
-			return built(s, err)
+	RegisterWithParams("ha-async-adaptive", "ha-async-sai's plan plus a deadline guard: a learner stops and uploads when one more iteration would leave no time for its upload",
+		append(saiSpecs, param.Spec{Key: "margin", Kind: param.Float, Range: param.Closed(0, 100), Default: DefaultAdaptiveMargin,
+			Doc: "once the link is worse than planned, the predicted upload time is inflated by this fraction"}),
+		func(v param.Values) (Policy, error) {
+			m := v.Float("margin")
+			if m == 0 {
+				m = -1 // Adaptive's zero means the default; 0 here means none
+			}
+			return Adaptive{SAI: SAI{AllowExclusion: v.Bool("allow_exclusion"), MaxSteps: v.Int("max_steps")}, Margin: m}, nil
 		})
-	Register("ha-async-exact", "heterogeneity-aware asynchronous, exact optimum by dynamic programming over the staleness window",
-		func(ps Params) (Policy, error) {
-			var s Exact
-			err := decodeParams("ha-async-exact", ps, param{"allow_exclusion", &s.AllowExclusion})
-			return built(s, err)
-		})
-	Register("hu-sync", "heterogeneity-unaware synchronous: d/K samples each, tau = the slowest learner's maximum",
-		func(ps Params) (Policy, error) {
-			var s HUSync
-			err := decodeParams("hu-sync", ps, param{"allow_exclusion", &s.AllowExclusion})
-			return built(s, err)
-		})
-	Register("hu-async", "heterogeneity-unaware asynchronous: d/K samples each, each learner's own maximum tau within the staleness window",
-		func(ps Params) (Policy, error) {
-			var s HUAsync
-			err := decodeParams("hu-async", ps, param{"allow_exclusion", &s.AllowExclusion})
-			return built(s, err)
-		})
+	RegisterWithParams("ha-async-exact", "heterogeneity-aware asynchronous, exact optimum by dynamic programming over the staleness window",
+		[]param.Spec{allowExclusion},
+		func(v param.Values) (Policy, error) { return Exact{AllowExclusion: v.Bool("allow_exclusion")}, nil })
+	RegisterWithParams("hu-sync", "heterogeneity-unaware synchronous: d/K samples each, tau = the slowest learner's maximum",
+		[]param.Spec{allowExclusion},
+		func(v param.Values) (Policy, error) { return HUSync{AllowExclusion: v.Bool("allow_exclusion")}, nil })
+	RegisterWithParams("hu-async", "heterogeneity-unaware asynchronous: d/K samples each, each learner's own maximum tau within the staleness window",
+		[]param.Spec{allowExclusion},
+		func(v param.Values) (Policy, error) { return HUAsync{AllowExclusion: v.Bool("allow_exclusion")}, nil })
 }

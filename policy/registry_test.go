@@ -7,7 +7,7 @@ import (
 )
 
 func TestRegistry(t *testing.T) {
-	want := []string{"ha-async-exact", "ha-async-sai", "ha-sync", "hu-async", "hu-sync"}
+	want := []string{"ha-async-adaptive", "ha-async-exact", "ha-async-sai", "ha-sync", "hu-async", "hu-sync"}
 	if got := Names(); !slices.Equal(got, want) {
 		t.Fatalf("Names() = %v, want %v", got, want)
 	}
@@ -34,12 +34,13 @@ func TestNewErrors(t *testing.T) {
 		params Params
 		want   string
 	}{
-		{"ha-synk", nil, `policy: unknown policy "ha-synk" (known: ha-async-exact, ha-async-sai, ha-sync, hu-async, hu-sync)`},
-		{"ha-sync", Params{"allow_exclusion": "yes"}, "policy: ha-sync: parameter allow_exclusion: want a bool, got string yes"},
-		{"hu-async", Params{"staleness": 3}, `policy: hu-async: unknown parameter "staleness" (valid: allow_exclusion)`},
-		{"ha-async-sai", Params{"max_step": 3}, `(valid: allow_exclusion, max_steps)`},
-		{"ha-async-sai", Params{"max_steps": 2.5}, "parameter max_steps: want a non-negative integer, got float64 2.5"},
-		{"ha-async-sai", Params{"max_steps": int64(-1)}, "parameter max_steps: want a non-negative integer"},
+		{"ha-synk", nil, `policy: unknown policy "ha-synk" (known: ha-async-adaptive, ha-async-exact, ha-async-sai, ha-sync, hu-async, hu-sync)`},
+		{"ha-sync", Params{"allow_exclusion": "yes"}, "policy: ha-sync: allow_exclusion: wrong type: want true or false, got string"},
+		{"hu-async", Params{"staleness": 3}, `policy: hu-async: staleness: unknown parameter; known: allow_exclusion`},
+		{"ha-async-sai", Params{"max_step": 3}, `max_step: unknown parameter (did you mean max_steps?); known: allow_exclusion, max_steps`},
+		{"ha-async-sai", Params{"max_steps": 2.5}, "max_steps: wrong type: want an integer in [0, 1000000000000], got a fraction"},
+		{"ha-async-sai", Params{"max_steps": int64(-1)}, "max_steps: out of range: want an integer in [0, 1000000000000]"},
+		{"ha-async-adaptive", Params{"margin": -0.5}, "margin: out of range: want a number in [0, 100]"},
 	}
 	for _, tt := range tests {
 		pol, err := New(tt.name, tt.params)

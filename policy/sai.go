@@ -68,8 +68,11 @@ func (SAI) Name() string { return "ha-async-sai" }
 // Plan returns the suggest-and-improve plan for p. Diag.RelaxedTau is tau*
 // and Diag.Iterations counts local-search moves. Phase 2 makes c + 2 greedy
 // passes of O(K·c·(c + log K)) time each.
-func (s SAI) Plan(p Problem) (Plan, error) {
-	in, err := prepare(p, s.Name(), s.AllowExclusion)
+func (s SAI) Plan(p Problem) (Plan, error) { return s.plan(p, s.Name()) }
+
+// plan is SAI's plan, with errors naming the policy name (SAI's, or a policy built on it).
+func (s SAI) plan(p Problem, name string) (Plan, error) {
+	in, err := prepare(p, name, s.AllowExclusion)
 	if err != nil {
 		return Plan{}, err
 	}

@@ -107,7 +107,10 @@ func TestSetErrors(t *testing.T) {
 		{"bad key", "1", "not a key path"},
 		{"learners.0.count", "1", "learners is an array of tables: pick an entry"},
 		{"", "1", "not a key path"},
-		{"simulation.seed", "1\n[x]\ny = 2", "wrong type"},
+		{"simulation.seed", "1\n[x]\ny = 2", "does not parse as a TOML value (more than one value)"},
+		{"simulation.deadline_s", "1e400", "simulation.deadline_s = 1e400: out of range"},
+		{"simulation.seed", "9223372036854775808", "simulation.seed = 9223372036854775808: out of range: want an integer in [0, 9223372036854775807]"},
+		{"model.hidden", "[1,", `"[1," does not parse as a TOML value (unexpected EOF; expected value); write an array`},
 	} {
 		s := loadT(t, "quickstart")
 		before := s.Canonical()

@@ -156,7 +156,7 @@ func overrideValue(s string, str bool) any {
 		if t == "" || isBareWord(t) {
 			return s // a word: the readers say what type they want
 		}
-		msg := "invalid"
+		msg := "more than one value"
 		if err != nil {
 			msg = err.Error()
 			var pe toml.ParseError
