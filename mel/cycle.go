@@ -91,6 +91,9 @@ func (s *System) startCycle() {
 	// iterations and uploads the model, racing the deadline.
 	idx := s.learn.assign(s.st, c.n, members, plan)
 	w := s.world
+	_, observes := s.pol.(policy.IterationObserver)
+	_, revises := s.pol.(policy.Reviser)
+	reactive := observes || revises
 	for i, k := range members {
 		tau, d := plan.Tau[i], plan.D[i]
 		if tau == 0 {
@@ -111,7 +114,13 @@ func (s *System) startCycle() {
 		rec.ComputePlanned = float64(tau) * l.cpu.IterTime(d, w.cm)
 		rec.UpPlanned = w.modelBits / rec.RateBps
 		_, rec.EnergyPlannedJ = prob.Usage(i, tau, d)
-		r.run = s.learn.start(k, idx[i], s.st.sub(streamTrain, c.n, k), tau)
+		r.idx, r.rng = idx[i], s.st.sub(streamTrain, c.n, k)
+		r.lockstep = reactive
+		epochs := tau
+		if reactive {
+			epochs = 1
+		}
+		r.run = s.learn.start(k, r.idx, r.rng, epochs)
 		r.begin(down)
 	}
 	c.deadline = s.k.ScheduleAt(sim.Time(t0+s.cfg.Deadline*(1+deadlineSlack)), c.expire)

@@ -144,6 +144,14 @@ func (ln *learning) start(k int, idx []int, rng *rand.Rand, epochs int) *mlcore.
 	return ln.pool.Train(ln.models[k], ln.train, idx, ln.sgd, rng, epochs)
 }
 
+// resume queues epochs more real epochs of learner k's model, where its last run left it.
+func (ln *learning) resume(k int, idx []int, rng *rand.Rand, epochs int) *mlcore.Run {
+	if ln.skip {
+		return nil
+	}
+	return ln.pool.Train(ln.models[k], ln.train, idx, ln.sgd, rng, epochs)
+}
+
 // aggregate replaces the global model by the average of the learners' models, weighted.
 func (ln *learning) aggregate(learners []int, weights []float64) {
 	if ln.skip || len(learners) == 0 {

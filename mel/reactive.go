@@ -49,7 +49,7 @@ func (s *System) fail(err error) {
 
 // policyErr wraps err as the policy's failure in cycle n.
 func (s *System) policyErr(n int, format string, a ...any) *PolicyError {
-	return &PolicyError{Policy: s.cfg.Policy, Cycle: n, Err: fmt.Errorf(format, a...)}
+	return &PolicyError{Policy: s.pol.Name(), Cycle: n, Err: fmt.Errorf(format, a...)}
 }
 
 // plan asks the policy for cycle n's plan and checks it. A plan that breaks the problem's
@@ -59,20 +59,21 @@ func (s *System) plan(n int, prob policy.Problem) (policy.Plan, error) {
 	plan, err := policy.PlanChecked(s.pol, prob)
 	var fe *policy.FaultError
 	if errors.As(err, &fe) {
-		return plan, &PolicyError{Policy: s.cfg.Policy, Cycle: n, Err: fe.Err}
+		return plan, &PolicyError{Policy: s.pol.Name(), Cycle: n, Err: fe.Err}
 	}
 	return plan, err
 }
 
-// observe returns what a reactive policy sees of round r now.
-func (c *cycle) observe(r *round) policy.Observation {
+// observe returns what a reactive policy sees of round r now; busy says an iteration is in
+// progress (its energy so far is not booked yet).
+func (c *cycle) observe(r *round, busy bool) policy.Observation {
 	s := c.s
 	now := s.now()
 	l := r.l
 	w := s.world
 	o := policy.Observation{
 		Learner: r.row, Time: now, Start: c.t0, End: c.t0 + s.cfg.Deadline,
-		Tau: r.tau, Done: r.rec.TauDone, Samples: r.n, Busy: r.phase == EvCompute && !r.done,
+		Tau: r.tau, Done: r.rec.TauDone, Samples: r.n, Busy: busy,
 		IterTime: l.cpu.IterTime(r.n, w.cm), IterEnergy: l.cpu.IterEnergy(r.n, w.cm),
 		LinkUp: l.link.Up(now), PlanRateBps: r.rec.RateBps,
 		BatteryJ: l.bat.Level(), SpentJ: r.rec.EnergyJ, CapJ: r.rec.CapJ,
@@ -99,7 +100,7 @@ func (c *cycle) goOn(r *round) bool {
 	if !ok {
 		return true
 	}
-	o := c.observe(r)
+	o := c.observe(r, false)
 	var goOn bool
 	func() {
 		defer func() {
@@ -133,7 +134,7 @@ func (c *cycle) change(kind policy.ChangeKind, learner int) {
 	for _, r := range c.rounds {
 		if r != nil && !r.done && (r.phase == EvDownlink || r.phase == EvCompute) {
 			live = append(live, r)
-			obs = append(obs, c.observe(r))
+			obs = append(obs, c.observe(r, r.phase == EvCompute))
 		}
 	}
 	if len(live) == 0 {

@@ -3,6 +3,7 @@ package mel
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 
 	"github.com/mel-des/mel-des/mlcore"
 	"github.com/mel-des/mel-des/sim"
@@ -24,6 +25,13 @@ type round struct {
 	tau   int // local iterations to do: the plan's, or a reactive policy's revision
 	n     int // samples actually trained (FL: min(d_k, local data))
 	run   *mlcore.Run
+	// With a reactive policy the number of iterations is known only as they complete, so
+	// the real training goes in lock step: one epoch is queued at a time (lockstep), and
+	// epoch0 counts the epochs of the runs before the current one.
+	lockstep bool
+	epoch0   int
+	idx      []int
+	rng      *rand.Rand
 	phase EventKind // the phase in progress
 	start float64   // when it started
 	iter  int       // compute: 1-based iteration in progress
@@ -152,7 +160,7 @@ func (r *round) closePhase(cut bool) {
 		}
 	} else if !cut && r.run != nil {
 		// The epoch this event completes must be done before the simulation goes on.
-		if loss, ok := r.run.WaitEpoch(r.iter - 1); ok {
+		if loss, ok := r.run.WaitEpoch(r.iter - 1 - r.epoch0); ok {
 			e.Loss = loss
 			r.rec.TrainLoss = loss
 		}
@@ -174,6 +182,11 @@ func (r *round) endCompute() {
 	r.closePhase(false)
 	r.rec.TauDone++
 	if r.iter < r.tau && r.owner.goOn(r) {
+		if r.lockstep && r.run != nil {
+			r.run.Wait()
+			r.epoch0 = r.iter
+			r.run = r.s.learn.resume(r.l.id, r.idx, r.rng, 1)
+		}
 		r.beginCompute(r.iter + 1)
 		return
 	}
