@@ -12,7 +12,9 @@ package policy
 // worse, so the upload time at the current rate is inflated by Margin before the same test.
 // While the link is down, the plan's rate stands in for the current one: the upload cannot
 // start before the link is back whatever the learner does, and an outage's remaining
-// length is unknown.
+// length is unknown. The same guard watches the battery: a learner goes on only while its
+// charge pays for one more iteration and the upload, so that a small battery ends a cycle
+// with a delivered model rather than empty in the middle of an iteration.
 type Adaptive struct {
 	SAI
 	// Margin inflates the predicted upload time once the link is worse than planned
@@ -46,11 +48,15 @@ func (a Adaptive) margin() float64 {
 }
 
 // AfterIteration lets the learner go on when one more iteration and the upload, predicted as
-// described on Adaptive, still arrive by the deadline.
+// described on Adaptive, still arrive by the deadline and its battery can pay for both.
 func (a Adaptive) AfterIteration(o Observation) bool {
-	up := o.UploadTime // at the plan's rate while the link is down
+	up, upE := o.UploadTime, o.UploadEnergy // at the plan's rate while the link is down
 	if o.LinkUp && o.RateBps < o.PlanRateBps {
 		up *= 1 + a.margin()
+		upE *= 1 + a.margin()
+	}
+	if o.IterEnergy+upE > o.BatteryJ {
+		return false // one more iteration would leave too little charge to upload
 	}
 	// The plan meets the deadline in its own arithmetic; the simulation adds the same
 	// durations in another order, so allow the deadline's rounding slack.
