@@ -21,16 +21,6 @@ var bestImpl = func() impl {
 	return implGo
 }()
 
-// Tile shapes of the generated kernels (see gen_kernels.go).
-const (
-	lanesMRZ = 14
-	updMRZ   = 6
-	updNVZ   = 4
-	lanesMRY = 6
-	updMRY   = 4
-	updNVY   = 3
-)
-
 func lanesAsm(k impl, p []float32, rs, cs int, b []float32, ldb, T int, c []float32, ldc int, m []float32, rows, lanes, mode int) {
 	vl, mr := 16, lanesMRZ
 	if k == implAVX2 {

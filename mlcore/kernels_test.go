@@ -1,8 +1,12 @@
 package mlcore
 
 import (
+	"bytes"
 	"math"
 	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"testing"
 )
@@ -247,6 +251,47 @@ func TestGoKernelShapes(t *testing.T) {
 						narrow, trial, rows, cols, T, rs, cs, i/ldw, i%ldw, w[i], wantW[i])
 				}
 			}
+		}
+	}
+}
+
+// TestGeneratedKernelsUpToDate runs the kernel generator into a temporary
+// directory and requires every file it writes to be committed byte for
+// byte, so that an edit of gen_kernels.go without `go generate ./mlcore`
+// fails here.
+func TestGeneratedKernelsUpToDate(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skipf("no go command to run the generator: %v", err)
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(goTool, "run", "gen_kernels.go", "-o", dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go run gen_kernels.go: %v\n%s", err, out)
+	}
+	want := []string{"kernels_amd64.s", "kernels_gen_amd64.go"}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("the generator wrote %v, want %v", got, want)
+	}
+	for _, name := range got {
+		gen, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		committed, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(gen, committed) {
+			t.Errorf("%s is stale: run go generate ./mlcore", name)
 		}
 	}
 }
