@@ -3,9 +3,10 @@
 // gen_kernels writes the assembly micro-kernels of the two matrix products
 // mlcore needs, one TEXT symbol per tile shape so that every register is
 // fixed at assembly time, with their Go declarations and tile sizes:
-// kernels_amd64.s and kernels_gen_amd64.go (AVX-512 and AVX2). Run it with
-// `go generate` in mlcore/; -o writes the files elsewhere, which
-// TestGeneratedKernelsUpToDate uses.
+// kernels_amd64.s and kernels_gen_amd64.go (AVX-512 and AVX2, this file),
+// kernels_arm64.s and kernels_gen_arm64.go (NEON, gen_kernels_neon.go).
+// Run it with `go generate` in mlcore/ (on any machine); -o writes the
+// files elsewhere, which TestGeneratedKernelsUpToDate uses.
 package main
 
 import (
@@ -405,6 +406,7 @@ func main() {
 	flag.Parse()
 	files := map[string][]byte{}
 	files["kernels_amd64.s"], files["kernels_gen_amd64.go"] = amd64()
+	files["kernels_arm64.s"], files["kernels_gen_arm64.go"] = arm64()
 	for name, b := range files {
 		if err := os.WriteFile(filepath.Join(*dir, name), b, 0o644); err != nil {
 			log.Fatal(err)

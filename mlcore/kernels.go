@@ -5,15 +5,19 @@ import (
 	"runtime"
 )
 
+// The assembly kernels of every architecture, their declarations and tile
+// sizes are generated; a test fails if they differ from the generator's.
+//go:generate go run gen_kernels.go gen_kernels_neon.go
+
 // The two matrix products of a training step, in the layouts mlcore keeps.
 //
 // Activations and their gradients are stored feature-major ("lanes"): row f
 // of a block holds feature f of every sample of the batch in consecutive
-// lanes, so one SIMD vector covers 16 (AVX-512) or 8 (AVX2) samples and a
-// weight is broadcast once per step for all of them. Weights are stored
-// row-major in×out with the bias as an extra last row, and the matching
-// activation block carries an extra row that is 1 in the lanes of real
-// samples and 0 in padding lanes, so the bias is part of every product.
+// lanes, so one SIMD vector covers 16 (AVX-512), 8 (AVX2) or 4 (NEON)
+// samples and a weight is broadcast once per step for all of them. Weights
+// are stored row-major in×out with the bias as an extra last row, and the
+// matching activation block carries an extra row that is 1 in the lanes of
+// real samples and 0 in padding lanes, so the bias is part of every product.
 //
 //   - lanesMul: C[r][l] = epi(Σ_t P[r*rs+t*cs] · B[t][l]) covers the forward
 //     pass (P = W read by column: rs = 1, cs = out) and the input gradients
@@ -36,6 +40,7 @@ const (
 	implGo     impl = iota // portable Go
 	implAVX2               // AVX2 + FMA assembly
 	implAVX512             // AVX-512F assembly
+	implNEON               // arm64 ASIMD assembly
 )
 
 func (k impl) String() string {
@@ -44,6 +49,8 @@ func (k impl) String() string {
 		return "avx2"
 	case implAVX512:
 		return "avx512"
+	case implNEON:
+		return "neon"
 	}
 	return "go"
 }
@@ -405,7 +412,8 @@ func mulRows4x2(acc *[goMR * goNR]float32, j0 int, a []float32, lda int, b []flo
 	acc[3*goNR+j0], acc[3*goNR+j0+1] = c30, c31
 }
 
-// Kernels names the matrix kernels this process uses: "avx512", "avx2" or
-// "go" (the portable fallback, also forced by the purego build tag).
+// Kernels names the matrix kernels this process uses: "avx512" or "avx2"
+// on amd64, "neon" on arm64, or "go" (the portable fallback, for other
+// architectures and forced by the purego build tag).
 // Results are bit-identical only between runs that use the same kernels.
 func Kernels() string { return bestImpl.String() }

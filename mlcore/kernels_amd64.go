@@ -4,8 +4,6 @@ package mlcore
 
 import "golang.org/x/sys/cpu"
 
-//go:generate go run gen_kernels.go
-
 // haveAsm reports whether this build carries the assembly kernels.
 const haveAsm = true
 

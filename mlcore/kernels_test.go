@@ -11,14 +11,18 @@ import (
 	"testing"
 )
 
-// impls lists the kernel implementations this machine can run.
+// impls lists the kernel implementations this machine can run, the
+// portable reference first.
 func impls() []impl {
 	ks := []impl{implGo}
-	if haveAsm && bestImpl >= implAVX2 {
+	switch {
+	case !haveAsm:
+	case bestImpl == implNEON:
+		ks = append(ks, implNEON)
+	case bestImpl == implAVX512:
+		ks = append(ks, implAVX2, implAVX512)
+	case bestImpl == implAVX2:
 		ks = append(ks, implAVX2)
-	}
-	if haveAsm && bestImpl >= implAVX512 {
-		ks = append(ks, implAVX512)
 	}
 	return ks
 }
@@ -257,19 +261,19 @@ func TestGoKernelShapes(t *testing.T) {
 
 // TestGeneratedKernelsUpToDate runs the kernel generator into a temporary
 // directory and requires every file it writes to be committed byte for
-// byte, so that an edit of gen_kernels.go without `go generate ./mlcore`
-// fails here.
+// byte, so that an edit of gen_kernels*.go without `go generate ./mlcore`
+// fails here, on any machine.
 func TestGeneratedKernelsUpToDate(t *testing.T) {
 	goTool, err := exec.LookPath("go")
 	if err != nil {
 		t.Skipf("no go command to run the generator: %v", err)
 	}
 	dir := t.TempDir()
-	cmd := exec.Command(goTool, "run", "gen_kernels.go", "-o", dir)
+	cmd := exec.Command(goTool, "run", "gen_kernels.go", "gen_kernels_neon.go", "-o", dir)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go run gen_kernels.go: %v\n%s", err, out)
+		t.Fatalf("go run gen_kernels.go gen_kernels_neon.go: %v\n%s", err, out)
 	}
-	want := []string{"kernels_amd64.s", "kernels_gen_amd64.go"}
+	want := []string{"kernels_amd64.s", "kernels_arm64.s", "kernels_gen_amd64.go", "kernels_gen_arm64.go"}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
