@@ -34,7 +34,7 @@ func lanesAsm(k impl, p []float32, rs, cs int, b []float32, ldb, T int, c []floa
 
 // updAsm is updMul with the NEON kernels, up to updNVN vectors of 4
 // columns at a time; NEON has no masked loads and stores, so the last
-// cols%4 columns take the portable loop.
+// cols%4 columns take the portable kernel.
 func updAsm(k impl, w []float32, ldw int, p []float32, rs, cs int, d []float32, ldd, T, rows, cols int, alpha float32) {
 	const mr = updMRN
 	full, rem := rows/mr, rows%mr
@@ -51,7 +51,7 @@ func updAsm(k impl, w []float32, ldw int, p []float32, rs, cs int, d []float32, 
 		j0 += 4 * nv
 	}
 	if j0 < cols {
-		updEdge(w, ldw, p, rs, cs, d, ldd, T, 0, rows, j0, cols, alpha)
+		updGo(narrowFP, w[j0:], ldw, p, rs, cs, d[j0:], ldd, T, rows, cols-j0, alpha)
 	}
 }
 

@@ -174,8 +174,9 @@ func TestGatherTranspose(t *testing.T) {
 	}
 }
 
-// TestGoKernelShapes runs both kinds of portable microkernels (4×4 and
-// 4×2; a build uses one) on ragged shapes, any lane count and all three
+// TestGoKernelShapes runs both kinds of portable kernels (4×4 and 2×3
+// tiles; a build uses one) on ragged shapes, any lane count (more than one
+// panel of goLB), sums of more than one pass of goKC steps, and all three
 // kinds of P strides (rows adjacent, rows contiguous, neither), against
 // the float64 reference, with operands no longer than lanesMul and updMul
 // require.
@@ -194,6 +195,9 @@ func TestGoKernelShapes(t *testing.T) {
 		rows := 1 + rng.IntN(20)
 		lanes := 1 + rng.IntN(40)
 		T := 1 + rng.IntN(50)
+		if trial%8 == 0 {
+			T = goKC + 1 + rng.IntN(2*goKC)
+		}
 		mode := rng.IntN(3)
 		rs, cs := strides(rows, T)
 		ldb := lanes + rng.IntN(3)
