@@ -4,8 +4,6 @@ package mlcore
 
 import "golang.org/x/sys/cpu"
 
-//go:generate go run gen_kernels.go
-
 // haveAsm reports whether this build carries the assembly kernels.
 const haveAsm = true
 
@@ -20,16 +18,6 @@ var bestImpl = func() impl {
 	}
 	return implGo
 }()
-
-// Tile shapes of the generated kernels (see gen_kernels.go).
-const (
-	lanesMRZ = 14
-	updMRZ   = 6
-	updNVZ   = 4
-	lanesMRY = 6
-	updMRY   = 4
-	updNVY   = 3
-)
 
 func lanesAsm(k impl, p []float32, rs, cs int, b []float32, ldb, T int, c []float32, ldc int, m []float32, rows, lanes, mode int) {
 	vl, mr := 16, lanesMRZ

@@ -4,6 +4,16 @@
 
 package mlcore
 
+// Tile shapes of the generated kernels.
+const (
+	lanesMRZ = 14 // AVX-512 lanes kernel: rows per tile
+	updMRZ   = 6  // AVX-512 update kernel: rows per tile
+	updNVZ   = 4  // AVX-512 update kernel: most vectors of 16 columns
+	lanesMRY = 6  // AVX2 lanes kernel: rows per tile
+	updMRY   = 4  // AVX2 update kernel: rows per tile
+	updNVY   = 3  // AVX2 update kernel: most vectors of 8 columns
+)
+
 //go:noescape
 func lanesZ1x1(p *float32, rs, cs int, b *float32, ldb, t int, c *float32, ldc int, m *float32, ntiles, mode int)
 

@@ -1,20 +1,28 @@
 package mlcore
 
 import (
+	"bytes"
 	"math"
 	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"testing"
 )
 
-// impls lists the kernel implementations this machine can run.
+// impls lists the kernel implementations this machine can run, the
+// portable reference first.
 func impls() []impl {
 	ks := []impl{implGo}
-	if haveAsm && bestImpl >= implAVX2 {
+	switch {
+	case !haveAsm:
+	case bestImpl == implNEON:
+		ks = append(ks, implNEON)
+	case bestImpl == implAVX512:
+		ks = append(ks, implAVX2, implAVX512)
+	case bestImpl == implAVX2:
 		ks = append(ks, implAVX2)
-	}
-	if haveAsm && bestImpl >= implAVX512 {
-		ks = append(ks, implAVX512)
 	}
 	return ks
 }
@@ -166,8 +174,9 @@ func TestGatherTranspose(t *testing.T) {
 	}
 }
 
-// TestGoKernelShapes runs both kinds of portable microkernels (4×4 and
-// 4×2; a build uses one) on ragged shapes, any lane count and all three
+// TestGoKernelShapes runs both kinds of portable kernels (4×4 and 2×3
+// tiles; a build uses one) on ragged shapes, any lane count (more than one
+// panel of goLB), sums of more than one pass of goKC steps, and all three
 // kinds of P strides (rows adjacent, rows contiguous, neither), against
 // the float64 reference, with operands no longer than lanesMul and updMul
 // require.
@@ -186,6 +195,9 @@ func TestGoKernelShapes(t *testing.T) {
 		rows := 1 + rng.IntN(20)
 		lanes := 1 + rng.IntN(40)
 		T := 1 + rng.IntN(50)
+		if trial%8 == 0 {
+			T = goKC + 1 + rng.IntN(2*goKC)
+		}
 		mode := rng.IntN(3)
 		rs, cs := strides(rows, T)
 		ldb := lanes + rng.IntN(3)
@@ -247,6 +259,47 @@ func TestGoKernelShapes(t *testing.T) {
 						narrow, trial, rows, cols, T, rs, cs, i/ldw, i%ldw, w[i], wantW[i])
 				}
 			}
+		}
+	}
+}
+
+// TestGeneratedKernelsUpToDate runs the kernel generator into a temporary
+// directory and requires every file it writes to be committed byte for
+// byte, so that an edit of gen_kernels*.go without `go generate ./mlcore`
+// fails here, on any machine.
+func TestGeneratedKernelsUpToDate(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skipf("no go command to run the generator: %v", err)
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(goTool, "run", "gen_kernels.go", "gen_kernels_neon.go", "-o", dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go run gen_kernels.go gen_kernels_neon.go: %v\n%s", err, out)
+	}
+	want := []string{"kernels_amd64.s", "kernels_arm64.s", "kernels_gen_amd64.go", "kernels_gen_arm64.go"}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("the generator wrote %v, want %v", got, want)
+	}
+	for _, name := range got {
+		gen, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		committed, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(gen, committed) {
+			t.Errorf("%s is stale: run go generate ./mlcore", name)
 		}
 	}
 }
