@@ -7,14 +7,17 @@ import (
 	"os"
 	"strings"
 
+	"github.com/mel-des/mel-des/dataset"
+	"github.com/mel-des/mel-des/device"
 	"github.com/mel-des/mel-des/mel"
+	"github.com/mel-des/mel-des/param"
 	"github.com/mel-des/mel-des/policy"
 	"github.com/mel-des/mel-des/scenarios"
 	"github.com/mel-des/mel-des/sweep"
 )
 
 func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("list", "", "Lists the embedded example scenarios (run them by name) and the registered task-allocation\npolicies (policy.name in a scenario, --policy on the command line).", stdout)
+	fs := newFlagSet("list", "", "Lists the embedded example scenarios (run them by name) and every registered extension:\nthe task-allocation policies (policy.name in a scenario, --policy on the command line) with\ntheir parameters and defaults, the mobility models, the data sources and the output files.", stdout)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return helpOr(err)
@@ -26,11 +29,61 @@ func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	for _, n := range scenarios.Embedded() {
 		fmt.Fprintf(stdout, "  %-16s %s\n", n, scenarios.Describe(n))
 	}
-	fmt.Fprintln(stdout, "\nPolicies (policy.name = NAME, or --policy NAME):")
+	fmt.Fprintln(stdout, "\nPolicies (policy.name = NAME, or --policy NAME; other [policy] keys are its parameters):")
 	for _, n := range policy.Names() {
-		fmt.Fprintf(stdout, "  %-16s %s\n", n, policy.Describe(n))
+		info, _ := policy.Lookup(n)
+		fmt.Fprintf(stdout, "  %-18s %s\n", n, info.Description)
+		if info.Params == nil {
+			fmt.Fprintf(stdout, "  %-18s   (parameters not declared: the policy checks its own)\n", "")
+		}
+		listParams(stdout, info.Params)
+	}
+	fmt.Fprintln(stdout, "\nMobility models ([learners.mobility] model = NAME):")
+	for _, n := range device.MobilityModels() {
+		m, _ := device.LookupMobility(n)
+		fmt.Fprintf(stdout, "  %-18s %s\n", n, m.Summary)
+		listParams(stdout, m.Params)
+	}
+	fmt.Fprintln(stdout, "\nData sources ([dataset] source = NAME):")
+	for _, n := range dataset.Kinds() {
+		k, _ := dataset.Lookup(n)
+		fmt.Fprintf(stdout, "  %-18s %s\n", n, k.Summary)
+		listParams(stdout, k.Params)
+	}
+	fmt.Fprintln(stdout, "\nOutput files ([output] files = [NAME, ...]):")
+	for _, o := range mel.Outputs() {
+		def := ""
+		if !o.Default {
+			def = " (not written unless listed)"
+		}
+		fmt.Fprintf(stdout, "  %-18s %s: %s%s\n", o.Name, o.File, o.Summary, def)
 	}
 	return nil
+}
+
+// listParams prints a plug-in's parameters, one per line, with kind, default and range.
+func listParams(w io.Writer, specs []param.Spec) {
+	for _, s := range specs {
+		var b strings.Builder
+		fmt.Fprintf(&b, "      %s (%s", s.Key, s.Kind)
+		if s.Unit != "" {
+			fmt.Fprintf(&b, ", %s", s.Unit)
+		}
+		switch {
+		case s.Required:
+			b.WriteString(", required")
+		case s.Default != nil:
+			fmt.Fprintf(&b, ", default %v", s.Default)
+		}
+		if (s.Kind == param.Float || s.Kind == param.Int) && s.Range != (param.Range{}) {
+			fmt.Fprintf(&b, ", in %v", s.Range)
+		}
+		if len(s.Choices) > 0 {
+			fmt.Fprintf(&b, ", one of %s", param.QuoteAll(s.Choices))
+		}
+		fmt.Fprintf(&b, "): %s", s.Doc)
+		fmt.Fprintln(w, b.String())
+	}
 }
 
 func cmdValidate(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -12,6 +12,7 @@ import (
 	"github.com/mel-des/mel-des/dataset"
 	"github.com/mel-des/mel-des/device"
 	"github.com/mel-des/mel-des/param"
+	"github.com/mel-des/mel-des/policy"
 )
 
 // TestDocsListEveryKey checks that docs/scenario.md documents every key the decoder knows,
@@ -128,7 +129,11 @@ func TestDocsPlugins(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc := string(raw)
-	var mob, data strings.Builder
+	var mob, data, pol strings.Builder
+	for _, n := range policy.Names() {
+		info, _ := policy.Lookup(n)
+		pol.WriteString(pluginTable(n, info.Description, info.Params))
+	}
 	for _, n := range device.MobilityModels() {
 		m, _ := device.LookupMobility(n)
 		mob.WriteString(pluginTable(n, m.Summary, m.Params))
@@ -137,7 +142,7 @@ func TestDocsPlugins(t *testing.T) {
 		k, _ := dataset.Lookup(n)
 		data.WriteString(pluginTable(n, k.Summary, k.Params))
 	}
-	for _, block := range []struct{ name, body string }{{"mobility", mob.String()}, {"dataset", data.String()}} {
+	for _, block := range []struct{ name, body string }{{"mobility", mob.String()}, {"dataset", data.String()}, {"policy", pol.String()}} {
 		begin, end := "<!-- generated: "+block.name+" -->\n", "<!-- end generated: "+block.name+" -->"
 		i, j := strings.Index(doc, begin), strings.Index(doc, end)
 		if i < 0 || j < i {
@@ -159,7 +164,7 @@ func TestDocsPlugins(t *testing.T) {
 		}
 	}
 	prose := regexp.MustCompile(`(?s)<!-- generated: .*?<!-- end generated: [a-z]+ -->`).ReplaceAllString(doc, "")
-	for _, n := range append(device.MobilityModels(), dataset.Kinds()...) {
+	for _, n := range append(append(device.MobilityModels(), dataset.Kinds()...), policy.Names()...) {
 		if !strings.Contains(prose, "- `"+n+"`") {
 			t.Errorf("%s has no hand-written description of %q (a line starting \"- `%s`\")", path, n, n)
 		}

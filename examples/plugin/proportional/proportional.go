@@ -24,10 +24,17 @@ type Policy struct{}
 
 var _ policy.Policy = Policy{}
 
-// New builds the policy; it takes no parameters.
+// New builds the policy. Its only parameter is the one every built-in policy takes,
+// allow_exclusion, which it accepts only as false: it never leaves a learner out.
 func New(params policy.Params) (policy.Policy, error) {
-	for k := range params {
-		return nil, fmt.Errorf("proportional: unknown parameter %q (this policy has none)", k)
+	for k, v := range params {
+		if k == "allow_exclusion" {
+			if b, ok := v.(bool); ok && !b {
+				continue
+			}
+			return nil, fmt.Errorf("proportional: allow_exclusion: this policy never excludes a learner; want false")
+		}
+		return nil, fmt.Errorf("proportional: unknown parameter %q (this policy takes allow_exclusion = false only)", k)
 	}
 	return Policy{}, nil
 }
