@@ -198,6 +198,9 @@ func TestPlanJSONRoundTrip(t *testing.T) {
 		t.Fatalf("%d plans, want one per policy %v", len(pj.Plans), policy.Names())
 	}
 	for _, p := range pj.Plans {
+		if strings.HasPrefix(p.Policy, "test-") {
+			continue // the misbehaving plug-ins of policy_fault_test.go
+		}
 		if p.Error != "" {
 			t.Errorf("%s: %s", p.Policy, p.Error)
 			continue
