@@ -188,7 +188,8 @@ func (c *cycle) end() {
 			r.run.Wait() // stopped runs end after their epoch in flight; the model is reused next cycle
 		}
 		cr.Planned++
-		cr.TauPlanned += r.tau
+		cr.TauPlanned += r.rec.TauPlanned
+		cr.TauComputed += r.rec.TauDone
 		r.rec.SamplesTrained = int64(r.rec.TauDone) * int64(r.n)
 		cr.SamplesTrained += r.rec.SamplesTrained
 		cr.EnergyJ += r.rec.EnergyJ

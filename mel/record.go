@@ -28,6 +28,7 @@ type CycleRecord struct {
 	Arrived        int     // learners whose model arrived in time and was averaged
 	TauPlanned     int     // Σ tau_k planned
 	TauDone        int     // Σ local iterations completed by learners whose model arrived
+	TauComputed    int     // Σ local iterations completed by every learner with work, arrived or not
 	Misses         int     // learners that were given work but did not deliver (late or dead)
 	Died           int     // learners whose battery emptied in this cycle
 	EnergyJ        float64 // energy drawn from all batteries in this cycle

@@ -81,7 +81,7 @@ func NewCyclesCSV(w io.Writer) *CyclesCSV {
 // CyclesHeader is the header row of the per-cycle CSV file.
 var CyclesHeader = []string{"cycle", "start_s", "end_s", "accuracy", "loss", "objective",
 	"planned", "arrived", "tau_planned", "tau_done", "misses", "died", "energy_j", "alive",
-	"samples_trained"}
+	"samples_trained", "tau_computed"}
 
 // Cycle implements CycleRecorder.
 func (r *CyclesCSV) Cycle(c CycleRecord) error { return r.write(CycleRow(c)) }
@@ -92,7 +92,7 @@ func CycleRow(c CycleRecord) []string {
 		ftoa(c.Loss), ftoa(c.Objective), strconv.Itoa(c.Planned), strconv.Itoa(c.Arrived),
 		strconv.Itoa(c.TauPlanned), strconv.Itoa(c.TauDone), strconv.Itoa(c.Misses),
 		strconv.Itoa(c.Died), ftoa(c.EnergyJ), strconv.Itoa(c.Alive),
-		strconv.FormatInt(c.SamplesTrained, 10)}
+		strconv.FormatInt(c.SamplesTrained, 10), strconv.Itoa(c.TauComputed)}
 }
 
 // LearnersCSV writes one CSV row per learner per global cycle. Close writes the header if

@@ -43,7 +43,7 @@ func TestParseCells(t *testing.T) {
 		}
 	}
 	wantHeader := "cell,policy,staleness,deadline_s,energy_j,seed,simulation.cycles,cycle,start_s,end_s,accuracy,loss," +
-		"objective,planned,arrived,tau_planned,tau_done,misses,died,energy_j_cycle,alive,samples_trained"
+		"objective,planned,arrived,tau_planned,tau_done,misses,died,energy_j_cycle,alive,samples_trained,tau_computed"
 	if got := strings.Join(s.Header(), ","); got != wantHeader {
 		t.Errorf("header\n got %s\nwant %s", got, wantHeader)
 	}

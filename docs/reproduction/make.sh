@@ -51,6 +51,7 @@ if [ $# -ge 3 ]; then
         n[k]++; planned[k] += $col["planned"]; arrived[k] += $col["arrived"]
         misses[k] += $col["misses"]; died[k] += $col["died"]
         tp[k] += $col["tau_planned"]; td[k] += $col["tau_done"]; energy[k] += $col["energy_j_cycle"]
+        tc[k] += ("tau_computed" in col) ? $col["tau_computed"] : 0
         s = k "," $col["seed"]
         if ($col["cycle"] + 0 >= last[s]) { last[s] = $col["cycle"] + 0; acc[s] = $col["accuracy"] * 100 }
         if (!(s in seen)) { seen[s] = 1; seeds[k] = seeds[k] " " $col["seed"] }
@@ -59,13 +60,13 @@ if [ $# -ge 3 ]; then
         for (j = 1; j <= np; j++) {
           k = order[j]; m = split(seeds[k], sd, " "); sum = 0; lo = 1e9; hi = -1e9
           for (i = 1; i <= m; i++) { a = acc[k "," sd[i]]; sum += a; if (a < lo) lo = a; if (a > hi) hi = a }
-          printf "%s,%s,%d,%d,%d,%d,%d,%d,%d,%d,%.1f,%.2f,%.2f,%.2f,%.1f\n", label, k, m, n[k], planned[k], arrived[k],
-            misses[k], died[k], tp[k], td[k], 100 * td[k] / tp[k], sum / m, lo, hi, energy[k]
+          printf "%s,%s,%d,%d,%d,%d,%d,%d,%d,%d,%d,%.1f,%.1f,%.2f,%.2f,%.2f,%.1f\n", label, k, m, n[k], planned[k], arrived[k],
+            misses[k], died[k], tp[k], tc[k], td[k], 100 * td[k] / tp[k], (tc[k] > 0 ? 100 * td[k] / tc[k] : 0), sum / m, lo, hi, energy[k]
         }
       }' "$1"
   }
   {
-    echo "scenario,policy,staleness,runs,cycles,planned,arrived,misses,died,tau_planned,tau_done,updates_delivered_pct,final_accuracy_mean,final_accuracy_min,final_accuracy_max,energy_j"
+    echo "scenario,policy,staleness,runs,cycles,planned,arrived,misses,died,tau_planned,tau_computed,tau_done,updates_delivered_pct,delivered_of_computed_pct,final_accuracy_mean,final_accuracy_min,final_accuracy_max,energy_j"
     summary "$3" static
     summary "$2" mobility
   } > "$out/mobility-summary.csv"
