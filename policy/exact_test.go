@@ -61,6 +61,13 @@ func smallProblem(rng *rand.Rand) Problem {
 		if rng.IntN(4) == 0 {
 			l.G2 = 0 // energy independent of tau
 		}
+		switch rng.IntN(5) {
+		case 0: // an update touches a fixed number of samples: its cost does not grow with d
+			l.C3, l.G3 = 3*l.C2, 3*l.G2
+			l.C2, l.G2 = 0, 0
+		case 1: // a learner with its own, limited data (FL)
+			l.MaxD = 1 + rng.IntN(25)
+		}
 		p.Learners = append(p.Learners, l)
 	}
 	p.D = k*max(p.DL, 1) + rng.IntN(40)

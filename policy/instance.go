@@ -86,11 +86,7 @@ func (in *instance) relaxedTau(iters *int) float64 {
 	// closed form of D_k(tau) = dmin.
 	hi := float64(MaxTau)
 	for _, k := range in.in {
-		l := p.Learners[k]
-		hi = math.Min(hi, ((p.T-l.C0)/dmin-l.C1)/l.C2)
-		if l.G2 > 0 {
-			hi = math.Min(hi, ((l.E-l.G0)/dmin-l.G1)/l.G2)
-		}
+		hi = math.Min(hi, p.tauBound(k, dmin))
 	}
 	lo := 1.0 // feasible: prepare checked the floored capacities at tau = 1
 	if !(hi > lo) {

@@ -20,13 +20,16 @@ const (
 // Learner holds one learner's coefficients for one global cycle.
 //
 // Training d samples for tau local updates takes
-// C2·tau·d + C1·d + C0 seconds and uses G2·tau·d + G1·d + G0 joules
-// (paper eq. 10-11); the energy must not exceed E.
+// C2·tau·d + C3·tau + C1·d + C0 seconds and uses G2·tau·d + G3·tau + G1·d + G0
+// joules (paper eq. 10-11, with C3 = G3 = 0 when one update works through all d
+// samples); the energy must not exceed E.
 type Learner struct {
-	C2 float64 // compute time per sample per update (s); must be > 0
+	C2 float64 // compute time per sample per update (s); C2 + C3 must be > 0
+	C3 float64 // compute time per update independent of d (s): an update that touches a fixed number of samples
 	C1 float64 // time per sample independent of tau, the data download in PL mode (s); 0 in FL mode
 	C0 float64 // time independent of the samples, the model download and upload (s)
 	G2 float64 // compute energy per sample per update (J)
+	G3 float64 // compute energy per update independent of d (J)
 	G1 float64 // energy per sample independent of tau (J); 0 in the paper's model
 	G0 float64 // energy independent of the samples, the model upload (J)
 	E  float64 // energy cap E_k for this cycle (J)
@@ -82,8 +85,8 @@ func (p Problem) Validate() error {
 			v        float64
 			positive bool
 		}{
-			{"C2", l.C2, true}, {"C1", l.C1, false}, {"C0", l.C0, false},
-			{"G2", l.G2, false}, {"G1", l.G1, false}, {"G0", l.G0, false}, {"E", l.E, false},
+			{"C2", l.C2, false}, {"C3", l.C3, false}, {"C1", l.C1, false}, {"C0", l.C0, false},
+			{"G2", l.G2, false}, {"G3", l.G3, false}, {"G1", l.G1, false}, {"G0", l.G0, false}, {"E", l.E, false},
 		}
 		if l.MaxD < 0 {
 			return fmt.Errorf("policy: learner %d: MaxD = %d: must be ≥ 0 (0 = no limit)", i, l.MaxD)
@@ -97,6 +100,9 @@ func (p Problem) Validate() error {
 			case f.v < 0:
 				return fmt.Errorf("policy: learner %d: %s = %v: must be finite and >= 0", i, f.name, f.v)
 			}
+		}
+		if !(l.C2+l.C3 > 0) {
+			return fmt.Errorf("policy: learner %d: C2 = %v and C3 = %v: one must be > 0 (an update takes time)", i, l.C2, l.C3)
 		}
 	}
 	return nil
@@ -117,7 +123,7 @@ func (p Problem) Usage(k, tau, d int) (time, energy float64) {
 	}
 	l := p.Learners[k]
 	ft, fd := float64(tau), float64(d)
-	return l.C2*ft*fd + l.C1*fd + l.C0, l.G2*ft*fd + l.G1*fd + l.G0
+	return l.C2*ft*fd + l.C3*ft + l.C1*fd + l.C0, l.G2*ft*fd + l.G3*ft + l.G1*fd + l.G0
 }
 
 // dataLimit returns learner k's MaxD as a real capacity, +Inf for no limit.
@@ -144,17 +150,30 @@ func (p Problem) fits(k, tau, d int) bool {
 // minimum). An unconstrained bound is +Inf; an unmeetable one is negative.
 func (p Problem) bounds(k int, tau float64) (byTime, byEnergy float64) {
 	l := p.Learners[k]
-	byTime = (p.T - l.C0) / (l.C2*tau + l.C1)
-	den := l.G2*tau + l.G1
+	return perSample(p.T-l.C0-l.C3*tau, l.C2*tau+l.C1), perSample(l.E-l.G0-l.G3*tau, l.G2*tau+l.G1)
+}
+
+// perSample returns the samples a budget left over pays for at cost per sample: +Inf when
+// samples cost nothing and the budget is met, negative when it is not.
+func perSample(left, cost float64) float64 {
 	switch {
-	case den > 0:
-		byEnergy = (l.E - l.G0) / den
-	case l.G0 <= l.E:
-		byEnergy = math.Inf(1)
-	default:
-		byEnergy = -1
+	case cost > 0:
+		return left / cost
+	case left >= 0:
+		return math.Inf(1)
 	}
-	return byTime, byEnergy
+	return -1
+}
+
+// tauBound returns the largest real tau at which learner k can still take fd samples:
+// from T − C0 − C3·tau ≥ fd·(C2·tau + C1) and the same for the energy.
+func (p Problem) tauBound(k int, fd float64) float64 {
+	l := p.Learners[k]
+	b := (p.T - l.C0 - fd*l.C1) / (l.C3 + fd*l.C2)
+	if den := l.G3 + fd*l.G2; den > 0 {
+		b = math.Min(b, (l.E-l.G0-fd*l.G1)/den)
+	}
+	return b
 }
 
 // capacity returns floor(D_k(tau)) clamped to [0, D]: the most samples
@@ -193,12 +212,7 @@ func (p Problem) maxTau(k, dmin int) int {
 		return 0
 	}
 	// Closed form D_k(tau) = dmin, then verify; bisection if it is off.
-	l := p.Learners[k]
-	fd := float64(dmin)
-	est := ((p.T-l.C0)/fd - l.C1) / l.C2
-	if l.G2 > 0 {
-		est = math.Min(est, ((l.E-l.G0)/fd-l.G1)/l.G2)
-	}
+	est := p.tauBound(k, float64(dmin))
 	t := MaxTau
 	switch {
 	case !(est >= 1): // also NaN
@@ -242,12 +256,16 @@ type Physical struct {
 	ModelBits       float64 // P_m·S_m: size of the model (bits)
 	SampleBits      float64 // F·P_d: size of one sample (bits)
 	PL              bool    // parallelised learning: the orchestrator also sends the samples
+	IterSamples     int     // samples one local update touches when fixed (mini-batch steps); 0 = all d
 }
 
 // Coefficients returns the time and energy coefficients of a learner with
 // physical quantities ph (DESIGN.md): C2 = C_m/f, C1 = F·P_d/r in PL mode
 // and 0 in FL mode, C0 = 2·P_m·S_m/r, G2 = κ·C_m·f², G1 = 0,
-// G0 = P·P_m·S_m/r. The energy cap E is left 0 for the caller to set.
+// G0 = P·P_m·S_m/r. When one update touches a fixed number of samples
+// (IterSamples > 0) its cost does not grow with d: C3 = IterSamples·C_m/f and
+// G3 = IterSamples·κ·C_m·f² instead of C2 and G2. The energy cap E is left 0
+// for the caller to set.
 // Invalid quantities (say a zero rate) give coefficients that
 // Problem.Validate rejects.
 func Coefficients(ph Physical) Learner {
@@ -259,6 +277,10 @@ func Coefficients(ph Physical) Learner {
 	}
 	if ph.PL {
 		l.C1 = ph.SampleBits / ph.RateBps
+	}
+	if n := float64(ph.IterSamples); n > 0 {
+		l.C3, l.G3 = n*l.C2, n*l.G2
+		l.C2, l.G2 = 0, 0
 	}
 	return l
 }

@@ -27,7 +27,7 @@ func TestValidate(t *testing.T) {
 		{"valid", func(p *Problem) {}, ""},
 		{"no learners", func(p *Problem) { p.Learners = nil }, "policy: problem has no learners"},
 		{"C2 NaN", func(p *Problem) { p.Learners[1].C2 = math.NaN() }, "policy: learner 1: C2 = NaN: must be finite"},
-		{"C2 zero", func(p *Problem) { p.Learners[0].C2 = 0 }, "policy: learner 0: C2 = 0: must be finite and > 0"},
+		{"C2 zero", func(p *Problem) { p.Learners[0].C2 = 0 }, "policy: learner 0: C2 = 0 and C3 = 0: one must be > 0"},
 		{"C0 negative", func(p *Problem) { p.Learners[1].C0 = -1 }, "policy: learner 1: C0 = -1: must be finite and >= 0"},
 		{"G2 infinite", func(p *Problem) { p.Learners[0].G2 = math.Inf(1) }, "policy: learner 0: G2 = +Inf: must be finite"},
 		{"E negative", func(p *Problem) { p.Learners[1].E = -2 }, "policy: learner 1: E = -2"},
