@@ -9,8 +9,10 @@ import (
 // SGD configures plain mini-batch stochastic gradient descent. The zero
 // value means the defaults: batch 32, learning rate 0.05.
 type SGD struct {
-	Batch int     // samples per mini-batch; 0 means 32
-	LR    float32 // learning rate; 0 means 0.05
+	Batch  int        // samples per mini-batch; 0 means 32
+	LR     float32    // learning rate; 0 means 0.05
+	Update UpdateKind // what one local update is (Iterate); "" means EpochUpdate
+	Steps  int        // StepsUpdate: mini-batch steps per update
 }
 
 func (c SGD) batch() int {
@@ -32,16 +34,17 @@ func (c SGD) lr() float32 {
 // grows to fit; a Workspace may be reused across models and datasets but
 // not used by two goroutines at once. Its contents never influence results.
 type Workspace struct {
-	impl  impl // kernel implementation; the zero value is replaced by bestImpl
-	set   bool
-	sizes []int
-	ls    int         // lanes per feature row (batch rounded up to laneQuantum)
-	act   [][]float32 // act[l]: (sizes[l]+1)×ls, last row the bias "ones"; act[L]: logits
-	dzT   [][]float32 // dzT[l], l >= 1: sizes[l]×ls, gradient of layer l's pre-activation
-	dzB   [][]float32 // dzB[l], l >= 1: batch×sizes[l], the same batch-major
-	order []int
-	loss  []float64 // per-sample loss of the current batch
-	pred  []uint8   // per-sample prediction of the current batch
+	impl   impl // kernel implementation; the zero value is replaced by bestImpl
+	set    bool
+	sizes  []int
+	ls     int         // lanes per feature row (batch rounded up to laneQuantum)
+	act    [][]float32 // act[l]: (sizes[l]+1)×ls, last row the bias "ones"; act[L]: logits
+	dzT    [][]float32 // dzT[l], l >= 1: sizes[l]×ls, gradient of layer l's pre-activation
+	dzB    [][]float32 // dzB[l], l >= 1: batch×sizes[l], the same batch-major
+	order  []int
+	loss   []float64 // per-sample loss of the current batch
+	pred   []uint8   // per-sample prediction of the current batch
+	shadow *MLP      // a full-batch step's copy of the model being updated
 }
 
 // NewWorkspace returns an empty workspace (the same as new(Workspace)).
@@ -267,4 +270,107 @@ func (m *MLP) softmaxGrad(ws *Workspace, data *Dataset, batch []int, lanes int) 
 		clear(dzT[c*ls+n : c*ls+lanes])
 	}
 	return total
+}
+
+// UpdateKind says what one local update (the paper's local iteration) is.
+type UpdateKind string
+
+// The kinds of local update.
+const (
+	// EpochUpdate is one pass of mini-batch SGD over the learner's samples (the default).
+	EpochUpdate UpdateKind = "epoch"
+	// FullBatchUpdate is one gradient step on the mean loss over all the learner's samples,
+	// the paper's equations (1)-(2) read literally: the gradient is taken at the weights the
+	// update started from, in chunks of Batch samples, and applied once.
+	FullBatchUpdate UpdateKind = "full-batch"
+	// StepsUpdate is a fixed number of mini-batch steps (SGD.Steps), whatever the number of
+	// samples: Steps·Batch samples are touched, drawn from a fresh shuffle of the learner's
+	// samples and wrapping around it when it holds fewer.
+	StepsUpdate UpdateKind = "steps"
+)
+
+// Touched returns the samples one local update of kind cfg.Update works through for a
+// learner with n samples: n for an epoch or a full-batch step, Steps·Batch for steps. It is
+// what the CPU work, and so the time and energy, of an update are proportional to.
+func (c SGD) Touched(n int) int {
+	if c.Update == StepsUpdate {
+		return c.Steps * c.batch()
+	}
+	return n
+}
+
+// Iterate runs one local update of kind cfg.Update over the samples idx of data and
+// returns the mean training loss of the samples it touched (each taken before the update
+// that used it). Like Epoch, the result depends only on m, data, idx, cfg, rng's state and
+// Kernels(). A full-batch step needs a second model's worth of memory, kept in scratch.
+func (m *MLP) Iterate(data *Dataset, idx []int, cfg SGD, rng *rand.Rand, scratch *Workspace) (meanLoss float64) {
+	switch cfg.Update {
+	case "", EpochUpdate:
+		return m.Epoch(data, idx, cfg, rng, scratch)
+	case FullBatchUpdate:
+		return m.fullBatch(data, idx, cfg, scratch)
+	case StepsUpdate:
+		return m.steps(data, idx, cfg, rng, scratch)
+	}
+	panic(fmt.Sprintf("mlcore: Iterate: unknown update kind %q", cfg.Update))
+}
+
+// fullBatch applies one gradient step on the mean loss over idx. The gradient of each chunk
+// of Batch samples is added, weighted by its share of the samples, into a shadow copy of the
+// model while the forward and backward passes use the unchanged weights.
+func (m *MLP) fullBatch(data *Dataset, idx []int, cfg SGD, scratch *Workspace) float64 {
+	if len(idx) == 0 {
+		return 0
+	}
+	m.checkData(data, "Iterate")
+	ws := scratch
+	if ws == nil {
+		ws = new(Workspace)
+	}
+	B := cfg.batch()
+	ws.fit(m.sizes, B)
+	if ws.shadow == nil || !ws.shadow.SameShape(m) {
+		ws.shadow = newShape(m.sizes)
+	}
+	shadow := ws.shadow
+	shadow.CopyFrom(m)
+	n := float32(len(idx))
+	var total float64
+	for s := 0; s < len(idx); s += B {
+		chunk := idx[s:min(s+B, len(idx))]
+		total += m.backprop(ws, data, chunk, shadow, -cfg.lr()*float32(len(chunk))/n)
+	}
+	m.CopyFrom(shadow)
+	return total / float64(len(idx))
+}
+
+// steps runs cfg.Steps mini-batch steps of Batch samples each, taken in turn from a fresh
+// shuffle of idx and wrapping around it.
+func (m *MLP) steps(data *Dataset, idx []int, cfg SGD, rng *rand.Rand, scratch *Workspace) float64 {
+	if len(idx) == 0 || cfg.Steps <= 0 {
+		return 0
+	}
+	m.checkData(data, "Iterate")
+	ws := scratch
+	if ws == nil {
+		ws = new(Workspace)
+	}
+	B := cfg.batch()
+	ws.fit(m.sizes, B)
+	ws.order = append(ws.order[:0], idx...)
+	order := ws.order
+	rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	batch := make([]int, B)
+	var total float64
+	pos := 0
+	for range cfg.Steps {
+		for i := range batch {
+			batch[i] = order[pos]
+			if pos++; pos == len(order) {
+				pos = 0
+			}
+		}
+		total += m.step(ws, data, batch, cfg.lr())
+	}
+	return total / float64(cfg.Steps*B)
 }
