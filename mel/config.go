@@ -7,6 +7,7 @@ import (
 	"github.com/mel-des/mel-des/channel"
 	"github.com/mel-des/mel-des/dataset"
 	"github.com/mel-des/mel-des/device"
+	"github.com/mel-des/mel-des/mlcore"
 	"github.com/mel-des/mel-des/policy"
 )
 
@@ -117,6 +118,26 @@ type Model struct {
 	Hidden []int   // hidden layer widths; nil = the paper's [300, 124, 60]; an empty non-nil slice = none
 	Batch  int     // mini-batch size; 0 = 32
 	LR     float64 // SGD learning rate; 0 = 0.05
+	// Update is what one local iteration is: an epoch over the learner's samples in
+	// mini-batches (""), one full-batch gradient step (the paper's equations read
+	// literally), or Steps mini-batch steps. The CPU time and energy of an iteration follow
+	// the samples it touches, and so do the policy's coefficients.
+	Update mlcore.UpdateKind
+	Steps  int // mini-batch steps per iteration when Update is mlcore.StepsUpdate
+}
+
+// sgd returns the SGD settings of m.
+func (m Model) sgd() mlcore.SGD {
+	return mlcore.SGD{Batch: m.Batch, LR: float32(m.LR), Update: m.Update, Steps: m.Steps}
+}
+
+// iterSamples returns the samples one local iteration touches when that number is fixed
+// (mini-batch steps), 0 when it is all of the learner's samples.
+func (m Model) iterSamples() int {
+	if m.Update == mlcore.StepsUpdate {
+		return m.sgd().Touched(0)
+	}
+	return 0
 }
 
 // Layers returns the widths of every layer for data with the given features and classes.

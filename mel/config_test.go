@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/mel-des/mel-des/device"
+	"github.com/mel-des/mel-des/mlcore"
 	"github.com/mel-des/mel-des/param"
 )
 
@@ -114,5 +115,29 @@ func TestRecordersDeliverByKind(t *testing.T) {
 	}
 	if len(oc.rows) != len(sum.Cycles) || len(oc.rows) != cfg.Cycles {
 		t.Errorf("the cycle-only recorder got %d rows, want %d", len(oc.rows), cfg.Cycles)
+	}
+}
+
+// With a fixed number of mini-batch steps per iteration, an iteration costs the same
+// whatever d_k, the policy plans with that cost, and plan and run agree on a static world.
+func TestStepsIterationCost(t *testing.T) {
+	cfg := tinyConfig()
+	paperBits(&cfg)
+	cfg.Cycles = 1
+	cfg.Model.Update, cfg.Model.Steps, cfg.Model.Batch = mlcore.StepsUpdate, 3, 16
+	sum, o := runConfig(t, cfg)
+	if !sum.Completed() || sum.Cycles[0].Misses != 0 {
+		t.Fatalf("%+v", sum)
+	}
+	for _, r := range learnerRows(t, o.learners.Bytes()) {
+		k := int(num(t, r["learner"]))
+		per := 48 * cfg.CyclesPerSample / cfg.Learners[k].FreqHz // 3 steps × 16 samples
+		tau := num(t, r["tau_done"])
+		if got := num(t, r["compute_s"]); math.Abs(got-tau*per) > 1e-9*got {
+			t.Errorf("learner %d: %v s for %v iterations of %v s", k, got, tau, per)
+		}
+		if num(t, r["samples_trained"]) != tau*48 {
+			t.Errorf("learner %d: samples_trained %s", k, r["samples_trained"])
+		}
 	}
 }

@@ -111,7 +111,7 @@ func (s *System) startCycle() {
 			down += float64(d) * w.sampleBits
 		}
 		rec.DownPlanned = down / rec.RateBps
-		rec.ComputePlanned = float64(tau) * l.cpu.IterTime(d, w.cm)
+		rec.ComputePlanned = float64(tau) * l.cpu.IterTime(w.touched(d), w.cm)
 		rec.UpPlanned = w.modelBits / rec.RateBps
 		_, rec.EnergyPlannedJ = prob.Usage(i, tau, d)
 		r.idx, r.rng = idx[i], s.st.sub(streamTrain, c.n, k)
@@ -190,7 +190,7 @@ func (c *cycle) end() {
 		cr.Planned++
 		cr.TauPlanned += r.rec.TauPlanned
 		cr.TauComputed += r.rec.TauDone
-		r.rec.SamplesTrained = int64(r.rec.TauDone) * int64(r.n)
+		r.rec.SamplesTrained = int64(r.rec.TauDone) * int64(s.world.touched(r.n))
 		cr.SamplesTrained += r.rec.SamplesTrained
 		cr.EnergyJ += r.rec.EnergyJ
 		if r.rec.Outcome == OnTime {

@@ -104,7 +104,7 @@ func (ln *learning) setup(st streams, K int) error {
 		ln.pool = mlcore.NewPool(ln.cfg.Workers)
 		ln.ownPool = true
 	}
-	ln.sgd = mlcore.SGD{Batch: ln.cfg.Model.Batch, LR: float32(ln.cfg.Model.LR)}
+	ln.sgd = ln.cfg.Model.sgd()
 	return nil
 }
 

@@ -74,7 +74,7 @@ func (c *cycle) observe(r *round, busy bool) policy.Observation {
 	o := policy.Observation{
 		Learner: r.row, Time: now, Start: c.t0, End: c.t0 + s.cfg.Deadline,
 		Tau: r.tau, Done: r.rec.TauDone, Samples: r.n, Busy: busy,
-		IterTime: l.cpu.IterTime(r.n, w.cm), IterEnergy: l.cpu.IterEnergy(r.n, w.cm),
+		IterTime: l.cpu.IterTime(w.touched(r.n), w.cm), IterEnergy: l.cpu.IterEnergy(w.touched(r.n), w.cm),
 		LinkUp: l.link.Up(now), PlanRateBps: r.rec.RateBps,
 		BatteryJ: l.bat.Level(), SpentJ: r.rec.EnergyJ, CapJ: r.rec.CapJ,
 	}

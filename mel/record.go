@@ -46,7 +46,7 @@ type LearnerRecord struct {
 	TauRevised              int // tau after the policy's last revision while the cycle ran (TauPlanned if none)
 	Revisions               int // revisions of the learner's work by a reactive policy in this cycle
 	Samples                 int     // d_k, as planned
-	SamplesTrained          int64   // samples actually processed: iterations done × samples used (FL: min(d_k, local data))
+	SamplesTrained          int64   // samples actually processed: iterations done × samples one iteration touches (d_k, or min(d_k, local data) in FL; steps × batch for mini-batch steps)
 	RateBps                 float64 // link rate at plan time, bit/s
 	DistanceM               float64 // distance to the orchestrator at plan time, m
 	CapJ                    float64 // energy cap E_k of this cycle

@@ -116,7 +116,7 @@ func upTime(l *learner, a, b float64) float64 {
 func (r *round) beginCompute(iter int) {
 	now := r.s.now()
 	r.phase, r.start, r.iter, r.power = EvCompute, now, iter, r.l.cpu.Power()
-	end := now + r.l.cpu.IterTime(r.n, r.s.world.cm)
+	end := now + r.l.cpu.IterTime(r.s.world.touched(r.n), r.s.world.cm)
 	if !r.l.bat.Mains() {
 		if t := now + r.l.bat.TimeToEmpty(r.power); t < end {
 			r.ev = r.s.k.ScheduleAt(sim.Time(t), r.die)

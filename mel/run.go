@@ -303,10 +303,10 @@ func (s *System) Preflight() error {
 	bestT, bestE, tk := math.Inf(1), math.Inf(1), 0
 	for i, l := range prob.Learners {
 		fd := float64(dmin)
-		if t := l.C2*fd + l.C1*fd + l.C0; t < bestT {
+		if t := l.C2*fd + l.C3 + l.C1*fd + l.C0; t < bestT {
 			bestT, tk = t, i
 		}
-		if e := l.G2*fd + l.G1*fd + l.G0; e < bestE {
+		if e := l.G2*fd + l.G3 + l.G1*fd + l.G0; e < bestE {
 			bestE = e
 		}
 	}

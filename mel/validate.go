@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mel-des/mel-des/dataset"
+	"github.com/mel-des/mel-des/mlcore"
 	"github.com/mel-des/mel-des/param"
 	"github.com/mel-des/mel-des/policy"
 )
@@ -182,6 +183,15 @@ func (c *Config) staticProblems() problems {
 		ps.add(-1, "model.batch", "%d: must be ≥ 1", c.Model.Batch)
 	}
 	pos("model.learning_rate", c.Model.LR)
+	switch c.Model.Update {
+	case "", mlcore.EpochUpdate, mlcore.FullBatchUpdate:
+	case mlcore.StepsUpdate:
+		if c.Model.Steps < 1 {
+			ps.add(-1, "model.local_steps", "%d: local_update = \"steps\" needs at least one step", c.Model.Steps)
+		}
+	default:
+		ps.add(-1, "model.local_update", "%q: must be \"epoch\", \"full-batch\" or \"steps\"", c.Model.Update)
+	}
 	if _, err := policy.New(c.Policy, c.PolicyParams); err != nil {
 		ps.add(-1, "policy.name", "rejected by the policy: %v", err)
 	}

@@ -126,6 +126,10 @@ func (w *world) newLearner(i int, lc Learner, st streams) (*learner, error) {
 	return l, nil
 }
 
+// touched returns the samples one local iteration works through for a learner with n
+// samples: n, or the fixed number of a few mini-batch steps.
+func (w *world) touched(n int) int { return w.cfg.Model.sgd().Touched(n) }
+
 // drawCaps draws every learner's energy cap E_k = E + σ·(2U−1), dead or alive, so that the
 // stream's use does not depend on which learners are still alive.
 func (w *world) drawCaps(r *rand.Rand) {
@@ -151,6 +155,7 @@ func (w *world) coefficients(l *learner, t float64) (c policy.Learner, distance,
 		ModelBits:       w.modelBits,
 		SampleBits:      w.sampleBits,
 		PL:              w.cfg.Mode == PL,
+		IterSamples:     w.cfg.Model.iterSamples(),
 	})
 	c.E = w.caps[l.id]
 	return c, distance, rate

@@ -183,7 +183,7 @@ func (r *Run) epoch(ws *Workspace, e int) {
 		r.finish(e)
 		return
 	}
-	r.loss[e] = r.model.Epoch(r.data, r.idx, r.cfg, r.rng, ws)
+	r.loss[e] = r.model.Iterate(r.data, r.idx, r.cfg, r.rng, ws)
 	r.ran[e] = true
 	close(r.done[e])
 	if e+1 == len(r.done) {

@@ -13,6 +13,7 @@ import (
 	"github.com/mel-des/mel-des/dataset"
 	"github.com/mel-des/mel-des/device"
 	"github.com/mel-des/mel-des/mel"
+	"github.com/mel-des/mel-des/mlcore"
 	"github.com/mel-des/mel-des/param"
 )
 
@@ -247,6 +248,15 @@ func (w *tomlWriter) config(c mel.Config, name FileNamer) {
 	w.kv("hidden", hidden)
 	w.kv("batch", orDefault(m.Batch, def.Model.Batch))
 	w.kv("learning_rate", orDefaultF(m.LR, def.Model.LR))
+	switch m.Update {
+	case "":
+		w.kv("local_update", string(mlcore.EpochUpdate))
+	case mlcore.StepsUpdate:
+		w.kv("local_update", string(m.Update))
+		w.kv("local_steps", m.Steps)
+	default:
+		w.kv("local_update", string(m.Update))
+	}
 
 	w.table("policy")
 	pol := c.Policy

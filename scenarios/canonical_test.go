@@ -70,7 +70,7 @@ func TestTOMLRoundTrip(t *testing.T) {
 	cases["quickstart"] = []Override{{"radio.bandwidth_mhz", "7.3"}, {"learners[0].tx_power_dbm", "17.3"},
 		{"learners[1].cpu_ghz", "1.234567"}, {"simulation.energy_spread_j", "0.1"}, {"model.hidden", "[]"},
 		{"policy.allow_exclusion", "true"}, {"learners[2].mobility.model", "gauss-markov"},
-		{"learners[2].mobility.alpha", "0.3"}, {"output.files", `["cycles"]`}, {"description", "a\ttab, \"quotes\" and \\ back\nslash"}}
+		{"learners[2].mobility.alpha", "0.3"}, {"output.files", `["cycles"]`}, {"model.local_update", "steps"}, {"model.local_steps", "7"}, {"description", "a\ttab, \"quotes\" and \\ back\nslash"}}
 	for name, ov := range cases {
 		s := loadT(t, name)
 		if ov != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mel-des/mel-des/dataset"
 	"github.com/mel-des/mel-des/mel"
+	"github.com/mel-des/mel-des/mlcore"
 	"github.com/mel-des/mel-des/param"
 	"github.com/mel-des/mel-des/policy"
 )
@@ -164,6 +165,20 @@ func (d *decoder) model(t *table, m *mel.Model) {
 	t.ints("hidden", 0, maxHidden, 1, maxWidth, &m.Hidden)
 	t.int("batch", 1, 1_000_000, &m.Batch)
 	t.float("learning_rate", positive(100), "", &m.LR)
+	kind := string(m.Update)
+	if kind == "" {
+		kind = string(mlcore.EpochUpdate)
+	}
+	if t.str("local_update", &kind, string(mlcore.EpochUpdate), string(mlcore.FullBatchUpdate), string(mlcore.StepsUpdate)) {
+		m.Update = mlcore.UpdateKind(kind)
+		if m.Update == mlcore.EpochUpdate {
+			m.Update = ""
+		}
+	}
+	if t.int("local_steps", 1, 1_000_000, &m.Steps) && m.Update != mlcore.StepsUpdate {
+		d := t.d
+		d.problem(d.at(t.full("local_steps")), "used only with local_update = \"steps\"")
+	}
 }
 
 // policy reads [policy]: the name, and every other key as the policy's own parameter, which
