@@ -1,4 +1,4 @@
-// Package cli is the mel-des command line: run, plan, validate, list, sweep, merge and plot.
+// Package cli is the mel-des command line: run, plan, validate, list, sweep, merge, plot and data.
 // It lives in a package of its own, not in package main, so that a program can embed it
 // together with its own policies:
 //
@@ -25,6 +25,7 @@
 //	mel-des sweep SWEEP.toml [flags]             run a parameter sweep (resumable, shardable)
 //	mel-des merge OUT.csv SHARD.csv...           combine the results of sweep shards
 //	mel-des plot RESULTS.csv [flags]             draw accuracy figures from sweep results
+//	mel-des data export DIR [flags]              copy the MNIST files for machines without Go
 //
 // Run `mel-des help COMMAND` or `mel-des COMMAND --help` for a command's flags.
 package cli
@@ -118,6 +119,7 @@ func commands() []command {
 		{"sweep", "SWEEP.toml [flags]", "run a parameter sweep (parallel, resumable, shardable)", cmdSweep},
 		{"merge", "OUT.csv SHARD.csv... [flags]", "combine sweep shard results, reporting missing and duplicate cells", cmdMerge},
 		{"plot", "RESULTS.csv --kind accuracy|final|reach (--out FILE.png|svg | --csv FILE.csv) [flags]", "draw the paper's figures from sweep results", cmdPlot},
+		{"data", "export DIR [--force]", "copy the MNIST idx files to DIR, for machines without Go (MELDES_MNIST_DIR)", cmdData},
 	}
 }
 

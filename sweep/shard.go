@@ -42,9 +42,11 @@ func newShard(i, n int, what string) (Shard, error) {
 // getenv (os.Getenv in a program):
 //
 //   - Slurm job arrays without shards: i = SLURM_ARRAY_TASK_ID − SLURM_ARRAY_TASK_MIN and
-//     n = SLURM_ARRAY_TASK_COUNT. The array must be a contiguous range such as
-//     --array=0-15 or 1-16; a step (0-15:2) or a list (3,7) is an error, since the tasks
-//     would not cover the cells.
+//     n = SLURM_ARRAY_TASK_COUNT. The array must be a contiguous range of at least two
+//     tasks from 0 or 1, such as --array=0-15 or 1-16; a step (0-15:2) or a list (3,7) is
+//     an error, since the tasks would not cover the cells, and so is an array of one task
+//     or one from a higher id (--array=2, 2-3), since that is how a part of an array is
+//     resubmitted, and its ids are not the shard indexes it would give.
 //   - Slurm job arrays with shards = n > 0: i = SLURM_ARRAY_TASK_ID itself, so the array
 //     ids are the shard indexes: --array=0-15 for n = 16, or any subset such as
 //     --array=3,7 to run some shards again.
@@ -84,6 +86,9 @@ func ShardFromEnv(getenv func(string) string, shards int) (sh Shard, ok bool, er
 	if len(errs) > 0 {
 		return Shard{}, false, errs[0]
 	}
+	if !hasMax {
+		hi = lo + count - 1
+	}
 	var what string
 	switch {
 	case slurm && shards > 0:
@@ -95,6 +100,12 @@ func ShardFromEnv(getenv func(string) string, shards int) (sh Shard, ok bool, er
 		return Shard{}, false, fmt.Errorf("sweep: the Slurm array has %d tasks with ids %d to %d: not a contiguous range, so the tasks would not cover the cells; "+
 			"use --array=%d-%d, or pass --shards n to make the task ids the shard indexes (e.g. to run shards 3 and 7 of 16 again: --array=3,7 with --shards 16)",
 			count, lo, hi, lo, lo+count-1)
+	case slurm && (count == 1 || lo > 1):
+		// A part of an array, typically some tasks resubmitted (--array=2): taking i and n
+		// from it would run other shards, or the whole sweep, instead of the tasks' own.
+		return Shard{}, false, fmt.Errorf("sweep: Slurm array task %d in an array with ids %d to %d, count %d: this looks like part of an array resubmitted, "+
+			"whose task ids are not shard indexes of this array; pass --shards n to make the task ids the shard indexes "+
+			"(to run task %d of a 16-task array again: --array=%d with --shards 16), or --shard i/n", id, lo, hi, count, id, id)
 	case slurm:
 		what = fmt.Sprintf("Slurm array task %d (min %d, count %d)", id, lo, count)
 		if sh, err = newShard(id-lo, count, what); err != nil {
