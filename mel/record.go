@@ -43,8 +43,8 @@ type LearnerRecord struct {
 	Cycle, Learner          int
 	Outcome                 Outcome
 	TauPlanned, TauDone     int
-	TauRevised              int // tau after the policy's last revision while the cycle ran (TauPlanned if none)
-	Revisions               int // revisions of the learner's work by a reactive policy in this cycle
+	TauRevised              int     // tau after the policy's last revision while the cycle ran (TauPlanned if none)
+	Revisions               int     // revisions of the learner's work by a reactive policy in this cycle
 	Samples                 int     // d_k, as planned
 	SamplesTrained          int64   // samples actually processed: iterations done × samples one iteration touches (d_k, or min(d_k, local data) in FL; steps × batch for mini-batch steps)
 	RateBps                 float64 // link rate at plan time, bit/s

@@ -21,9 +21,9 @@ type round struct {
 	rec   *LearnerRecord
 	cycle int     // the cycle number shown in records
 	until float64 // nothing after this instant can count (the deadline, with its slack)
-	row   int // the learner's row in the cycle's Problem
-	tau   int // local iterations to do: the plan's, or a reactive policy's revision
-	n     int // samples actually trained (FL: min(d_k, local data))
+	row   int     // the learner's row in the cycle's Problem
+	tau   int     // local iterations to do: the plan's, or a reactive policy's revision
+	n     int     // samples actually trained (FL: min(d_k, local data))
 	run   *mlcore.Run
 	// With a reactive policy the number of iterations is known only as they complete, so
 	// the real training goes in lock step: one epoch is queued at a time (lockstep), and
@@ -32,13 +32,13 @@ type round struct {
 	epoch0   int
 	idx      []int
 	rng      *rand.Rand
-	phase EventKind // the phase in progress
-	start float64   // when it started
-	iter  int       // compute: 1-based iteration in progress
-	power float64   // watts drawn from the battery during the phase
-	bits  float64   // transfer: bits to move
-	ev    sim.Handle
-	done  bool // arrived, late or dead
+	phase    EventKind // the phase in progress
+	start    float64   // when it started
+	iter     int       // compute: 1-based iteration in progress
+	power    float64   // watts drawn from the battery during the phase
+	bits     float64   // transfer: bits to move
+	ev       sim.Handle
+	done     bool // arrived, late or dead
 }
 
 // roundOwner is told when a round ends (arrived on time, or died) and asked, after each
