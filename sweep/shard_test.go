@@ -48,7 +48,7 @@ func TestShardFromEnv(t *testing.T) {
 		{"slurm with --shards", map[string]string{"SLURM_ARRAY_TASK_ID": "2"}, 4, Shard{2, 4}, true, ""},
 		{"slurm rerun of some shards", map[string]string{"SLURM_ARRAY_TASK_ID": "7", "SLURM_ARRAY_TASK_MIN": "3", "SLURM_ARRAY_TASK_MAX": "7", "SLURM_ARRAY_TASK_COUNT": "2"}, 16, Shard{7, 16}, true, ""},
 		{"slurm list without --shards", map[string]string{"SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_MIN": "3", "SLURM_ARRAY_TASK_MAX": "7", "SLURM_ARRAY_TASK_COUNT": "2"}, 0, Shard{}, false, "not a contiguous range, so the tasks would not cover the cells; use --array=3-4, or pass --shards n"},
-		{"slurm list without --shards or max", map[string]string{"SLURM_ARRAY_TASK_ID": "7", "SLURM_ARRAY_TASK_MIN": "3", "SLURM_ARRAY_TASK_COUNT": "2"}, 0, Shard{}, false, "pass --shards n to make the task ids the shard indexes (e.g. --array=3,7 with --shards 16)"},
+		{"slurm list without --shards or max", map[string]string{"SLURM_ARRAY_TASK_ID": "7", "SLURM_ARRAY_TASK_MIN": "3", "SLURM_ARRAY_TASK_COUNT": "2"}, 0, Shard{}, false, "pass --shards n to make the task ids the shard indexes (to run task 7 of a 16-task array again: --array=7 with --shards 16)"},
 		{"slurm contiguous", map[string]string{"SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_MAX": "16", "SLURM_ARRAY_TASK_COUNT": "16"}, 0, Shard{4, 16}, true, ""},
 		// Resubmitting some tasks of an array must not turn them into a new, smaller array
 		// (--array=2 used to run the whole sweep as shard 0/1, found under a real Slurm).
