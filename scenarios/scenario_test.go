@@ -111,7 +111,7 @@ func TestEmptyIsDefault(t *testing.T) {
 	if !reflect.DeepEqual(s.Config, mel.DefaultConfig()) {
 		t.Errorf("empty scenario:\n%+v\nwant mel.DefaultConfig:\n%+v", s.Config, mel.DefaultConfig())
 	}
-	if s.Name != "scenario" || !reflect.DeepEqual(s.Output, Output{Files: OutputFiles()}) {
+	if s.Name != "scenario" || !reflect.DeepEqual(s.Output, Output{Files: DefaultOutputFiles()}) || !reflect.DeepEqual(DefaultOutputFiles(), []string{"cycles", "learners", "trace", "chrome"}) {
 		t.Errorf("name %q, output %+v", s.Name, s.Output)
 	}
 }
