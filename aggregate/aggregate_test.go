@@ -311,3 +311,24 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// Resolve leaves out the staleness keys the chosen function does not use, so that a resolved
+// scenario written back reads again.
+func TestResolveDropsUnusedStalenessKeys(t *testing.T) {
+	for f, want := range map[string][]string{
+		Constant:   {"alpha", "staleness"},
+		Polynomial: {"alpha", "staleness", "staleness_a"},
+		Hinge:      {"alpha", "staleness", "staleness_a", "staleness_b"},
+	} {
+		_, p, err := Config{Name: "fedasync", Params: param.Values{"staleness": f}}.Resolve(true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(p.Keys(), " "); got != strings.Join(want, " ") {
+			t.Errorf("%s: keys %s, want %v", f, got, want)
+		}
+		if _, _, err := (Config{Name: "fedasync", Params: p}).Resolve(true); err != nil {
+			t.Errorf("%s: the resolved parameters do not resolve again: %v", f, err)
+		}
+	}
+}

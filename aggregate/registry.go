@@ -128,7 +128,8 @@ func (c Config) IsZero() bool { return c.Name == "" && len(c.Params) == 0 }
 
 // Resolve looks the scheme up, checks that it combines with the schedule (async or not),
 // checks the parameters against its specs and rules, and returns the scheme with every
-// parameter's value (defaults filled in). Every problem is returned joined, each a
+// parameter's value (defaults filled in), leaving out the staleness parameters that the
+// chosen staleness function does not use. Every problem is returned joined, each a
 // *param.Problem naming its key ("name" for an unknown scheme or one that does not combine
 // with the schedule).
 func (c Config) Resolve(async bool) (Kind, param.Values, error) {
@@ -152,6 +153,15 @@ func (c Config) Resolve(async bool) (Kind, param.Values, error) {
 	}
 	if err == nil {
 		err = unusedStaleness(p, c.Params)
+	}
+	if err == nil && p.Has(keyStaleness) {
+		switch p.String(keyStaleness) {
+		case Constant:
+			delete(p, keyA)
+			delete(p, keyB)
+		case Polynomial:
+			delete(p, keyB)
+		}
 	}
 	return k, p, errors.Join(append(errs, err)...)
 }
@@ -201,7 +211,14 @@ func stalenessSpecs() []param.Spec {
 
 // staleness returns the staleness function of resolved parameters.
 func staleness(p param.Values) Staleness {
-	return Staleness{Func: p.String(keyStaleness), A: p.Float(keyA), B: float64(p.Int(keyB))}
+	s := Staleness{Func: p.String(keyStaleness)}
+	if p.Has(keyA) {
+		s.A = p.Float(keyA)
+	}
+	if p.Has(keyB) {
+		s.B = float64(p.Int(keyB))
+	}
+	return s
 }
 
 // unusedStaleness reports a staleness parameter given for a function that does not use it:
