@@ -374,6 +374,7 @@ func (a *asyncRun) end(reason string) {
 		r.stopWork()
 		a.endRound(k)
 	}
+	s.sum.SamplesTrained = a.samples
 	s.evaluateNow()
 	s.finish(reason)
 }

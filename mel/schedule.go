@@ -34,7 +34,14 @@ type Async struct {
 // async reports whether c runs the asynchronous schedule.
 func (c *Config) async() bool { return c.Schedule == Asynchronous }
 
-// horizon returns the simulated time at which an asynchronous run ends.
+// Horizon returns the simulated time at which a run of the asynchronous schedule ends:
+// Async.Horizon, or Cycles × Deadline (with their defaults) when that is 0.
+func (c Config) Horizon() float64 {
+	c = c.withDefaults()
+	return c.horizon()
+}
+
+// horizon returns the simulated time at which an asynchronous run ends; c has its defaults.
 func (c *Config) horizon() float64 {
 	if c.Async.Horizon > 0 {
 		return c.Async.Horizon
