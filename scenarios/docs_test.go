@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mel-des/mel-des/aggregate"
 	"github.com/mel-des/mel-des/dataset"
 	"github.com/mel-des/mel-des/device"
 	"github.com/mel-des/mel-des/param"
@@ -119,7 +120,7 @@ func pluginTable(name, summary string, specs []param.Spec) string {
 }
 
 // TestDocsPlugins checks that docs/scenario.md lists the keys of every registered mobility
-// model and data source as their registrations declare them (the blocks are generated: run
+// model, data source and aggregation scheme as their registrations declare them (the blocks are generated: run
 // with -update to rewrite them), and that each has a hand-written description there too.
 func TestDocsPlugins(t *testing.T) {
 	path := "../docs/scenario.md"
@@ -128,7 +129,7 @@ func TestDocsPlugins(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc := string(raw)
-	var mob, data strings.Builder
+	var mob, data, agg strings.Builder
 	for _, n := range device.MobilityModels() {
 		m, _ := device.LookupMobility(n)
 		mob.WriteString(pluginTable(n, m.Summary, m.Params))
@@ -137,7 +138,11 @@ func TestDocsPlugins(t *testing.T) {
 		k, _ := dataset.Lookup(n)
 		data.WriteString(pluginTable(n, k.Summary, k.Params))
 	}
-	for _, block := range []struct{ name, body string }{{"mobility", mob.String()}, {"dataset", data.String()}} {
+	for _, n := range aggregate.Kinds() {
+		k, _ := aggregate.Lookup(n)
+		agg.WriteString(pluginTable(n, k.Summary, k.Params))
+	}
+	for _, block := range []struct{ name, body string }{{"mobility", mob.String()}, {"dataset", data.String()}, {"aggregation", agg.String()}} {
 		begin, end := "<!-- generated: "+block.name+" -->\n", "<!-- end generated: "+block.name+" -->"
 		i, j := strings.Index(doc, begin), strings.Index(doc, end)
 		if i < 0 || j < i {
@@ -159,7 +164,7 @@ func TestDocsPlugins(t *testing.T) {
 		}
 	}
 	prose := regexp.MustCompile(`(?s)<!-- generated: .*?<!-- end generated: [a-z]+ -->`).ReplaceAllString(doc, "")
-	for _, n := range append(device.MobilityModels(), dataset.Kinds()...) {
+	for _, n := range append(append(device.MobilityModels(), dataset.Kinds()...), aggregate.Kinds()...) {
 		if !strings.Contains(prose, "- `"+n+"`") {
 			t.Errorf("%s has no hand-written description of %q (a line starting \"- `%s`\")", path, n, n)
 		}
