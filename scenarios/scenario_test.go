@@ -299,7 +299,7 @@ func TestLoadErrors(t *testing.T) {
 		{"testdata/", "scenario: testdata/: cannot read: is a directory"},
 		{"/dev/null", "not a regular file"},
 		{"quickstrat", `did you mean "quickstart"?`},
-		{"nothing-like-it", "embedded: fl-noniid, mobility, paper, quickstart, tiny-synthetic"},
+		{"nothing-like-it", "embedded: async-fl, fl-noniid, mobility, paper, quickstart, tiny-synthetic"},
 	} {
 		_, err := Resolve(tc.arg)
 		var se *Error
