@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/mel-des/mel-des/aggregate"
 	"github.com/mel-des/mel-des/mel"
 	"github.com/mel-des/mel-des/policy"
 	"github.com/mel-des/mel-des/scenarios"
@@ -14,7 +15,7 @@ import (
 )
 
 func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("list", "", "Lists the embedded example scenarios (run them by name) and the registered task-allocation\npolicies (policy.name in a scenario, --policy on the command line).", stdout)
+	fs := newFlagSet("list", "", "Lists the embedded example scenarios (run them by name), the registered task-allocation\npolicies (policy.name in a scenario, --policy on the command line) and the aggregation\nschemes (aggregation.name).", stdout)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return helpOr(err)
@@ -29,6 +30,11 @@ func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintln(stdout, "\nPolicies (policy.name = NAME, or --policy NAME):")
 	for _, n := range policy.Names() {
 		fmt.Fprintf(stdout, "  %-16s %s\n", n, policy.Describe(n))
+	}
+	fmt.Fprintln(stdout, "\nAggregation schemes (aggregation.name = NAME; docs/scenario.md has their keys):")
+	for _, n := range aggregate.Kinds() {
+		k, _ := aggregate.Lookup(n)
+		fmt.Fprintf(stdout, "  %-16s %s\n", n, k.Summary)
 	}
 	return nil
 }
