@@ -81,3 +81,36 @@ func TestRunAsyncBadKeys(t *testing.T) {
 		}
 	}
 }
+
+// plot --kind time and energy draw runs of both schedules on one axis, labelled from their
+// scenario.toml or by LABEL=RUN, and say what to do about a run without evals.csv.
+func TestPlotTimeline(t *testing.T) {
+	dir := t.TempDir()
+	sync, async, bare := filepath.Join(dir, "sync"), filepath.Join(dir, "async"), filepath.Join(dir, "bare")
+	for _, args := range [][]string{
+		{"run", "tiny-synthetic", "--quiet", "--out", sync, "--set", `output.files=["cycles","evals"]`},
+		{"run", "tiny-synthetic", "--quiet", "--out", async, "--set", "simulation.schedule=async", "--set", "async.horizon_s=6"},
+		{"run", "tiny-synthetic", "--quiet", "--out", bare},
+	} {
+		if code, _, errs := runCLI(t, context.Background(), args...); code != exitOK {
+			t.Fatalf("%v: exit %d\n%s", args, code, errs)
+		}
+	}
+	csvPath := filepath.Join(dir, "time.csv")
+	code, out, errs := runCLI(t, context.Background(), "plot", "--kind", "time", sync, "mine="+async,
+		"--out", filepath.Join(dir, "time.svg"), "--csv", csvPath)
+	if code != exitOK || !strings.Contains(out, "(2 series)") {
+		t.Fatalf("exit %d, %s%s", code, out, errs)
+	}
+	b, _ := os.ReadFile(csvPath)
+	if !bytes.Contains(b, []byte("HA-Async c=1,,,")) || !bytes.Contains(b, []byte("\nmine,,,")) || !bytes.HasPrefix(b, []byte("label,policy,staleness,time_s,")) {
+		t.Errorf("plotted numbers:\n%.300s", b)
+	}
+	if code, _, errs := runCLI(t, context.Background(), "plot", "--kind", "energy", async, "--out", filepath.Join(dir, "e.png")); code != exitOK {
+		t.Errorf("energy: exit %d\n%s", code, errs)
+	}
+	code, _, errs = runCLI(t, context.Background(), "plot", "--kind", "time", bare, "--out", filepath.Join(dir, "x.png"))
+	if code != exitUsage || !strings.Contains(errs, "output.files") {
+		t.Errorf("run without evals.csv: exit %d, %q", code, errs)
+	}
+}

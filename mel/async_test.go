@@ -89,12 +89,13 @@ func TestAsyncStaticPlanEqualsActual(t *testing.T) {
 	if n := len(learnerRows(t, o.aggs.Bytes())); n != sum.Aggregations {
 		t.Errorf("%d aggregation rows for %d aggregations", n, sum.Aggregations)
 	}
-	// The clock evaluates at 10 and 20 s, the end at 30 s.
+	// The clock evaluates the initial model at 0 s, then at 10 and 20 s, the end at 30 s.
 	evals := learnerRows(t, o.evals.Bytes())
-	if len(evals) != 3 || evals[0]["time_s"] != "10" || evals[1]["time_s"] != "20" || evals[2]["time_s"] != "30" {
-		t.Fatalf("evaluations at %v, want 10, 20, 30 s", evals)
+	if len(evals) != 4 || evals[0]["time_s"] != "0" || evals[0]["energy_j"] != "0" || evals[1]["time_s"] != "10" ||
+		evals[2]["time_s"] != "20" || evals[3]["time_s"] != "30" {
+		t.Fatalf("evaluations at %v, want 0, 10, 20, 30 s", evals)
 	}
-	if a := num(t, evals[2]["accuracy"]); !(a > 0.5) || sum.FinalAccuracy() != a {
+	if a := num(t, evals[3]["accuracy"]); !(a > 0.5) || sum.FinalAccuracy() != a {
 		t.Errorf("final accuracy %v (summary %v): the tiny task should be learnt", a, sum.FinalAccuracy())
 	}
 }
@@ -393,12 +394,12 @@ func TestSyncEvaluationClock(t *testing.T) {
 	}
 	rec.Close()
 	rows := learnerRows(t, evals.Bytes())
-	// Ticks at 4, 8, 12, 16 s (versions 0, 0, 1, 1); the cycles end just before 10 and 20 s.
+	// Ticks at 0, 4, 8, 12, 16 s (versions 0, 0, 0, 1, 1); the cycles end just before 10 and 20 s.
 	var got []string
 	for _, r := range rows {
 		got = append(got, fmt.Sprintf("%.0f:%s", num(t, r["time_s"]), r["version"]))
 	}
-	if strings.Join(got, " ") != "4:0 8:0 10:1 12:1 16:1 20:2" {
+	if strings.Join(got, " ") != "0:0 4:0 8:0 10:1 12:1 16:1 20:2" {
 		t.Fatalf("evaluations (time:version) %v\n%s", got, evals.String())
 	}
 	prev := 0.0
@@ -416,7 +417,7 @@ func TestSyncEvaluationClock(t *testing.T) {
 	if last := num(t, rows[len(rows)-1]["energy_j"]); !near(last, total, 1e-12) {
 		t.Errorf("last evaluation %v J, the cycles %v J", last, total)
 	}
-	if len(sum.Evals) != 4 || sum.Evals[0].Version != 0 || sum.Evals[2].Version != 1 {
+	if len(sum.Evals) != 5 || sum.Evals[0].Version != 0 || sum.Evals[3].Version != 1 {
 		t.Errorf("clock evaluations %+v", sum.Evals)
 	}
 }

@@ -10,7 +10,7 @@ import (
 // start begins a run at time 0: the evaluation clock, if any, then the schedule.
 func (s *System) start() {
 	if s.cfg.evalEvery() > 0 {
-		s.scheduleTick(1)
+		s.scheduleTick(0)
 	}
 	if s.cfg.async() {
 		s.startAsync()
@@ -20,7 +20,7 @@ func (s *System) start() {
 }
 
 // scheduleTick arms the n-th tick of the evaluation clock, at n·Δt (computed, not summed,
-// so that the ticks do not drift). In the asynchronous schedule the last tick comes before
+// so that the ticks do not drift); tick 0 evaluates the initial model. In the asynchronous schedule the last tick comes before
 // the horizon, where the run's end evaluates anyway.
 func (s *System) scheduleTick(n int) {
 	t := float64(n) * s.cfg.evalEvery()
