@@ -348,6 +348,13 @@ func checkCommand(p parsedCommand) error {
 			return err
 		}
 	case "plot":
+		if k := p.value("kind"); k == "time" || k == "energy" {
+			// Run directories, written by the commands before it in the same block.
+			if len(p.pos) == 0 {
+				return fmt.Errorf("plot --kind %s takes run directories, got none", k)
+			}
+			return nil
+		}
 		if len(p.pos) != 1 {
 			return fmt.Errorf("plot takes one results file, got %q", p.pos)
 		}

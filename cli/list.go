@@ -9,6 +9,7 @@ import (
 
 	"github.com/mel-des/mel-des/dataset"
 	"github.com/mel-des/mel-des/device"
+	"github.com/mel-des/mel-des/aggregate"
 	"github.com/mel-des/mel-des/mel"
 	"github.com/mel-des/mel-des/param"
 	"github.com/mel-des/mel-des/policy"
@@ -17,7 +18,7 @@ import (
 )
 
 func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("list", "", "Lists the embedded example scenarios (run them by name) and every registered extension:\nthe task-allocation policies (policy.name in a scenario, --policy on the command line) with\ntheir parameters and defaults, the mobility models, the data sources and the output files.", stdout)
+	fs := newFlagSet("list", "", "Lists the embedded example scenarios (run them by name) and every registered extension:\nthe task-allocation policies (policy.name in a scenario, --policy on the command line) with\ntheir parameters and defaults, the aggregation schemes (aggregation.name), the mobility\nmodels, the data sources and the output files.", stdout)
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return helpOr(err)
@@ -57,6 +58,11 @@ func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			def = " (not written unless listed)"
 		}
 		fmt.Fprintf(stdout, "  %-18s %s: %s%s\n", o.Name, o.File, o.Summary, def)
+	}
+	fmt.Fprintln(stdout, "\nAggregation schemes (aggregation.name = NAME; docs/scenario.md has their keys):")
+	for _, n := range aggregate.Kinds() {
+		k, _ := aggregate.Lookup(n)
+		fmt.Fprintf(stdout, "  %-16s %s\n", n, k.Summary)
 	}
 	return nil
 }

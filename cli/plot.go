@@ -14,7 +14,8 @@ import (
 )
 
 const plotAbout = `Draws one of the paper's figures from a sweep's results CSV (mel-des sweep) as PNG or SVG,
-chosen by the extension of --out:
+chosen by the extension of --out, or the accuracy of several runs against simulated time or
+energy from their run directories:
 
   accuracy  test accuracy vs. global update index, one line per policy and c (Figs. 4-5);
             filter to one setting, e.g. --where deadline_s=10 --where energy_j=10
@@ -22,13 +23,19 @@ chosen by the extension of --out:
             filter to one energy, e.g. --where energy_j=10
   reach     updates needed to reach --threshold percent vs. T (Figs. 7-8); a setting that
             never gets there is marked "n.r."
+  time      test accuracy vs. simulated time, one curve per label, from runs' evals.csv:
+            mel-des plot --kind time RUN... where RUN is a run directory (or its evals.csv),
+            optionally LABEL=RUN; without a label, the run's scenario.toml gives one
+            ("HA-Async c=2", "FedBuff M=10"). Runs with the same label are seeds, averaged.
+            A synchronous run needs "evals" in output.files
+  energy    the same against the energy all learners have drawn
 
 Values are averaged over seeds, with the min-max spread shown. --csv also writes the plotted
 numbers; with only --csv, no image is drawn.`
 
 func cmdPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("plot", "RESULTS.csv --kind accuracy|final|reach (--out FILE.png|svg | --csv FILE.csv) [flags]", plotAbout, stdout)
-	kind := fs.String("kind", "accuracy", "figure: accuracy, final or reach")
+	fs := newFlagSet("plot", "RESULTS.csv --kind accuracy|final|reach (--out FILE.png|svg | --csv FILE.csv) [flags]\n       mel-des plot --kind time|energy [LABEL=]RUN... (--out FILE.png|svg | --csv FILE.csv) [flags]", plotAbout, stdout)
+	kind := fs.String("kind", "accuracy", "figure: accuracy, final, reach, time or energy")
 	out := fs.String("out", "", "image file to write, .png or .svg")
 	var where multiFlag
 	fs.Var(&where, "where", "keep only rows whose `COLUMN=VALUE` (e.g. deadline_s=10, energy_j=10, policy=ha-sync), repeatable")
@@ -39,9 +46,15 @@ func cmdPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	title := fs.String("title", "", "figure title (default: derived from the filters)")
 	noSpread := fs.Bool("no-spread", false, "do not draw the min-max spread across seeds")
 	csvOut := fs.String("csv", "", "write the plotted numbers to this CSV file (with or without --out)")
+	points := fs.Int("points", 400, "time, energy: sample points of each curve")
+	ymin := fs.Float64("ymin", 0, "time, energy: the lower end of the accuracy axis in percent (default: fitted to the curves after their first fifth)")
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return helpOr(err)
+	}
+	if *kind == "time" || *kind == "energy" {
+		return plotTimeline(pos, *kind, *out, *csvOut, *points, *width, *height,
+			figures.Options{Title: *title, NoSpread: *noSpread, YMin: *ymin}, where, stdout)
 	}
 	if len(pos) != 1 {
 		return usageErrorf("plot needs exactly one results CSV, got %d arguments", len(pos))
@@ -87,7 +100,7 @@ func cmdPlot(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		series, err = figures.UpdatesToReach(res, *threshold)
 		xName = "deadline_s"
 	default:
-		return usageErrorf("--kind %q: want accuracy, final or reach", *kind)
+		return usageErrorf("--kind %q: want accuracy, final, reach, time or energy", *kind)
 	}
 	if err != nil {
 		return plotError(res, err)

@@ -15,6 +15,7 @@ import (
 type progress struct {
 	w            io.Writer
 	total, cycle int
+	horizon      float64 // the asynchronous schedule's end, s; 0 in the synchronous one
 	acc, sim     float64
 	start, drawn time.Time
 }
@@ -43,6 +44,13 @@ func (p *progress) Cycle(c mel.CycleRecord) error {
 	return nil
 }
 
+// Eval implements mel.EvalRecorder: the accuracy of the asynchronous schedule.
+func (p *progress) Eval(e mel.EvalRecord) error {
+	p.acc = e.Accuracy
+	p.draw()
+	return nil
+}
+
 func (p *progress) Learner(mel.LearnerRecord) error { return nil }
 func (p *progress) Close() error                    { return nil }
 
@@ -57,6 +65,13 @@ func (p *progress) draw() {
 	acc := "-"
 	if p.acc >= 0 {
 		acc = fmtPct(p.acc)
+	}
+	if p.horizon > 0 {
+		done = min(width, int(width*p.sim/p.horizon))
+		bar = strings.Repeat("=", done) + strings.Repeat(" ", width-done)
+		fmt.Fprintf(p.w, "\r[%s] sim %.1f/%.0f s  accuracy %s  wall %.1f s\033[K",
+			bar, p.sim, p.horizon, acc, time.Since(p.start).Seconds())
+		return
 	}
 	fmt.Fprintf(p.w, "\r[%s] cycle %d/%d  accuracy %s  sim %.1f s  wall %.1f s\033[K",
 		bar, p.cycle, p.total, acc, p.sim, time.Since(p.start).Seconds())

@@ -137,11 +137,19 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	var prog *progress
+	async := sc.Config.Schedule == mel.Asynchronous
 	if !*quiet && isTerminal(stderr) {
 		prog = newProgress(stderr, sc.Config.Cycles)
+		if async {
+			prog.horizon = sc.Config.Horizon()
+		}
 		rec = append(rec, prog)
 	}
-	if !*quiet {
+	if !*quiet && async {
+		fmt.Fprintf(stdout, "mel-des: running %s (%s): %d learners, asynchronous for %s s, aggregation %s, policy %s, seed %d → %s\n",
+			sc.Name, sc.File, len(sc.Config.Learners), fmtG(sc.Config.Horizon()), sc.Config.Aggregation.NameFor(true),
+			sc.Config.Policy, sc.Config.Seed, dir)
+	} else if !*quiet {
 		fmt.Fprintf(stdout, "mel-des: running %s (%s): %d learners, %d cycles, policy %s, seed %d → %s\n",
 			sc.Name, sc.File, len(sc.Config.Learners), sc.Config.Cycles, sc.Config.Policy, sc.Config.Seed, dir)
 	}
@@ -184,9 +192,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if policyFailed {
 		return fmt.Errorf("run failed after %d cycles: %w (the completed cycles are in %s)", len(sum.Cycles), runErr, dir)
 	}
-	if len(sum.Cycles) == 0 {
-		// A run that cannot complete one cycle is a failure, whatever its files say.
-		return fmt.Errorf("run failed: no cycle completed: %s (outputs in %s; mel-des validate explains what to change)", sum.Reason, dir)
+	if len(sum.Cycles) == 0 && sum.Aggregations == 0 {
+		// A run that cannot complete one cycle (or, asynchronously, aggregate one model) is a
+		// failure, whatever its files say.
+		return fmt.Errorf("run failed: no cycle completed and no model aggregated: %s (outputs in %s; mel-des validate explains what to change)", sum.Reason, dir)
 	}
 	return nil
 }
@@ -258,8 +267,12 @@ func openOutputs(dir string, kinds []string) ([]*atomicFile, mel.Recorders, erro
 	return files, rec, nil
 }
 
-// printSummary prints the per-cycle table and a closing line.
+// printSummary prints the per-cycle table (or, for a run without cycles, the evaluations)
+// and a closing line.
 func printSummary(w io.Writer, sum mel.Summary, wall time.Duration, dir string) error {
+	if len(sum.Cycles) == 0 && len(sum.Evals) > 0 {
+		return printAsyncSummary(w, sum, wall, dir)
+	}
 	header := []string{"cycle", "end (s)", "accuracy", "loss", "arrived", "updates", "misses", "died", "energy (J)", "alive"}
 	var rows [][]string
 	for _, c := range sum.Cycles {
@@ -288,3 +301,24 @@ func isTerminal(w io.Writer) bool {
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
+
+// printAsyncSummary prints the evaluations of an asynchronous run and a closing line.
+func printAsyncSummary(w io.Writer, sum mel.Summary, wall time.Duration, dir string) error {
+	header := []string{"time (s)", "version", "accuracy", "loss", "energy (J)", "samples", "alive"}
+	var rows [][]string
+	for _, e := range sum.Evals {
+		rows = append(rows, []string{fmtF(e.Time, 2), strconv.Itoa(e.Version), fmtPct(e.Accuracy), fmtF(e.Loss, 4),
+			fmtF(e.EnergyJ, 2), strconv.FormatInt(e.SamplesTrained, 10), strconv.Itoa(e.Alive)})
+	}
+	if err := renderTable(w, header, rows); err != nil {
+		return err
+	}
+	rate := float64(sum.SamplesTrained) / wall.Seconds()
+	fmt.Fprintf(w, "run ended at %.1f s after %d aggregations: %s. Final accuracy %s; %d events; %d samples trained in %.1f s wall (%.0f samples/s)\n",
+		sum.SimTime, sum.Aggregations, sum.Reason, fmtPct(sum.FinalAccuracy()), sum.Events, sum.SamplesTrained, wall.Seconds(), rate)
+	fmt.Fprintf(w, "outputs in %s (open trace.json in https://ui.perfetto.dev)\n", dir)
+	return nil
+}
+
+// fmtG formats a number in its shortest form.
+func fmtG(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }

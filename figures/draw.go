@@ -23,6 +23,9 @@ type Options struct {
 	// NoSpread hides the error bars that show the minimum and maximum
 	// over seeds.
 	NoSpread bool
+	// YMin, when > 0, is the lower end of the accuracy axis of a Timeline,
+	// in percent; 0 fits it to the curves after their first fifth.
+	YMin float64
 }
 
 // Accuracy draws the test accuracy against the global update index, one

@@ -96,9 +96,9 @@ func (r *TraceChrome) Event(e Event) error {
 		name = fmt.Sprintf("compute %d", e.Iter)
 		args["iter"] = e.Iter
 		args["train_loss"] = jsonFloat(e.Loss)
-	case EvCycleStart, EvCycleEnd:
+	case EvCycleStart, EvCycleEnd, EvEval, EvAggregate:
 		name = fmt.Sprintf("%s %d", e.Kind, e.Cycle)
-		if e.Kind == EvCycleEnd {
+		if e.Kind == EvCycleEnd || e.Kind == EvEval {
 			args["test_loss"] = jsonFloat(e.Loss)
 			args["test_accuracy"] = jsonFloat(e.Acc)
 		}
@@ -109,7 +109,7 @@ func (r *TraceChrome) Event(e Event) error {
 	case EvDownlink, EvCompute, EvUplink, EvLinkDown:
 		ev["ph"] = "X"
 		ev["dur"] = jsonFloat(us(e.Dur))
-	case EvCycleStart, EvCycleEnd, EvRunEnd:
+	case EvCycleStart, EvCycleEnd, EvRunEnd, EvEval:
 		ev["ph"] = "i"
 		ev["s"] = "g"
 	default:

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/mel-des/mel-des/aggregate"
 	"github.com/mel-des/mel-des/channel"
 	"github.com/mel-des/mel-des/dataset"
 	"github.com/mel-des/mel-des/device"
@@ -57,6 +58,11 @@ type Config struct {
 
 	Policy       string        // registered policy name, see policy.Names; "" = ha-async-sai
 	PolicyParams policy.Params // the policy's own parameters (nil: defaults)
+
+	Schedule    Schedule         // "" = Synchronous: the global cycles of Algorithm 1
+	Aggregation aggregate.Config // how arrived models are merged; zero = fedavg (sync), fedasync (async)
+	Async       Async            // the asynchronous schedule's settings; zero = its defaults
+	EvalEvery   float64          // evaluate the global model every this many simulated seconds; 0 = sync: at cycle ends only, async: every Deadline
 
 	Workers int // goroutines for the real training; 0 = GOMAXPROCS. Results do not depend on it.
 }

@@ -102,7 +102,7 @@ func (s *System) startCycle() {
 		l := w.learners[k]
 		rec := &c.recs[k]
 		r := &round{s: s, owner: c, l: l, rec: rec, cycle: c.n, until: t0 + s.cfg.Deadline*(1+deadlineSlack),
-			row: i, tau: tau, n: len(idx[i])}
+			row: i, t0: t0, tau: tau, n: len(idx[i])}
 		c.rounds[k] = r
 		c.pending++
 		rec.TauPlanned, rec.TauRevised, rec.Samples = tau, tau, d

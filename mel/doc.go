@@ -7,7 +7,8 @@
 // describes the learners' CPUs, radios, batteries, mobility (device.MobilityConfig) and
 // outages (channel), the channel, the data (dataset.Config), the model and the policy.
 // Validate and Check name every problem by its scenario key. New builds a System from it;
-// Run plays the cycles as kernel events and sends records to a Recorder.
+// Run plays the cycles (or, with Schedule = Asynchronous, the learners' independent rounds)
+// as kernel events and sends records to a Recorder.
 //
 // The code follows the seams of the system:
 //
@@ -21,7 +22,14 @@
 //     cut them at the deadline, aggregate, evaluate, record;
 //   - record.go, output.go, writers.go, chrome.go: the records, the Recorder interfaces
 //     (a writer implements the record kinds it wants), the registry of output formats and
-//     the CSV, JSON Lines and Chrome trace-event writers.
+//     the CSV, JSON Lines and Chrome trace-event writers;
+//   - schedule.go, async.go: the asynchronous schedule — no global cycle; every learner
+//     loops on its own through the same rounds, and the aggregation scheme (package
+//     aggregate) merges each arrival or a buffer of them into a new global model version;
+//   - clock.go: the evaluation clock, which evaluates the global model every Δt simulated
+//     seconds in either schedule, with the energy spent so far;
+//   - record_async.go, writers_async.go: the records of rounds, evaluations and
+//     aggregations and their CSV writers.
 //
 // Outputs depend only on the Config: every stochastic component draws from its own stream
 // seeded by Config.Seed, and the real training, although it runs on a worker pool, is

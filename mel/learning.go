@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"github.com/mel-des/mel-des/aggregate"
 	"github.com/mel-des/mel-des/dataset"
 	"github.com/mel-des/mel-des/mlcore"
 	"github.com/mel-des/mel-des/policy"
@@ -27,6 +28,8 @@ type learning struct {
 	sgd         mlcore.SGD
 	skip        bool // no real training, averaging or evaluation (WithoutTraining)
 	loaded      bool // loadData ran
+
+	agg aggregate.Aggregator // merges arrived models into global (the schedule's aggregation scheme)
 }
 
 // loadData loads the data (unless given) and partitions it in FL mode; it does nothing the
@@ -152,16 +155,16 @@ func (ln *learning) resume(k int, idx []int, rng *rand.Rand, epochs int) *mlcore
 	return ln.pool.Train(ln.models[k], ln.train, idx, ln.sgd, rng, epochs)
 }
 
-// aggregate replaces the global model by the average of the learners' models, weighted.
+// aggregate merges the learners' models into the global model with the run's aggregator
+// (fedavg: their average, weighted).
 func (ln *learning) aggregate(learners []int, weights []float64) {
 	if ln.skip || len(learners) == 0 {
 		return
 	}
-	models := make([]*mlcore.MLP, len(learners))
 	for i, k := range learners {
-		models[i] = ln.models[k]
+		ln.agg.Add(ln.global, aggregate.Update{Learner: k, Model: ln.models[k], Weight: weights[i]})
 	}
-	mlcore.Average(ln.global, models, weights)
+	ln.agg.Flush(ln.global)
 }
 
 // evaluate returns the global model's test loss and accuracy, NaN when training is off.

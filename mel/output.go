@@ -15,6 +15,7 @@ type Output struct {
 	File    string                     // the file in the run directory: "cycles.csv"
 	Summary string                     // one line for docs and listings
 	Default bool                       // written when the scenario does not list output.files
+	Async   bool                       // written in the asynchronous schedule when the scenario does not list output.files
 	New     func(w io.Writer) Recorder // a recorder writing to w; Close must flush but not close w
 	order   int
 }
@@ -61,10 +62,19 @@ func init() {
 	RegisterOutput(Output{Name: "learners", File: "learners.csv", Default: true,
 		Summary: "per-learner per-cycle CSV",
 		New:     func(w io.Writer) Recorder { return NewLearnersCSV(w) }})
-	RegisterOutput(Output{Name: "trace", File: "trace.jsonl", Default: true,
+	RegisterOutput(Output{Name: "trace", File: "trace.jsonl", Default: true, Async: true,
 		Summary: "JSON Lines event trace",
 		New:     func(w io.Writer) Recorder { return NewTraceJSONL(w) }})
-	RegisterOutput(Output{Name: "chrome", File: "trace.json", Default: true,
+	RegisterOutput(Output{Name: "chrome", File: "trace.json", Default: true, Async: true,
 		Summary: "Chrome trace-event JSON for Perfetto",
 		New:     func(w io.Writer) Recorder { return NewTraceChrome(w) }})
+	RegisterOutput(Output{Name: "rounds", File: "rounds.csv", Async: true,
+		Summary: "per-learner per-round CSV of the asynchronous schedule",
+		New:     func(w io.Writer) Recorder { return NewRoundsCSV(w) }})
+	RegisterOutput(Output{Name: "evals", File: "evals.csv", Async: true,
+		Summary: "test accuracy, loss and energy so far at every evaluation: clock ticks, cycle ends, the end",
+		New:     func(w io.Writer) Recorder { return NewEvalsCSV(w) }})
+	RegisterOutput(Output{Name: "aggregations", File: "aggregations.csv", Async: true,
+		Summary: "per-aggregation CSV of the asynchronous schedule: learners merged, staleness, weights",
+		New:     func(w io.Writer) Recorder { return NewAggregationsCSV(w) }})
 }

@@ -40,7 +40,7 @@ func (s *System) fail(err error) {
 		return
 	}
 	s.failure = err
-	s.cyc.abandon()
+	s.abandon()
 	if s.cyc != nil {
 		s.cyc.ended = true
 	}
@@ -66,13 +66,17 @@ func (s *System) plan(n int, prob policy.Problem) (policy.Plan, error) {
 
 // observe returns what a reactive policy sees of round r now; busy says an iteration is in
 // progress (its energy so far is not booked yet).
-func (c *cycle) observe(r *round, busy bool) policy.Observation {
-	s := c.s
+func (c *cycle) observe(r *round, busy bool) policy.Observation { return r.observe(busy) }
+
+// observe returns what a reactive policy sees of round r now: its deadline is its cycle's
+// (or, in the asynchronous schedule, its own start plus T).
+func (r *round) observe(busy bool) policy.Observation {
+	s := r.s
 	now := s.now()
 	l := r.l
 	w := s.world
 	o := policy.Observation{
-		Learner: r.row, Time: now, Start: c.t0, End: c.t0 + s.cfg.Deadline,
+		Learner: r.row, Time: now, Start: r.t0, End: r.t0 + s.cfg.Deadline,
 		Tau: r.tau, Done: r.rec.TauDone, Samples: r.n, Busy: busy,
 		IterTime: l.cpu.IterTime(w.touched(r.n), w.cm), IterEnergy: l.cpu.IterEnergy(w.touched(r.n), w.cm),
 		LinkUp: l.link.Up(now), PlanRateBps: r.rec.RateBps,
@@ -95,26 +99,30 @@ func (c *cycle) observe(r *round, busy bool) policy.Observation {
 
 // goOn asks an iteration-observing policy whether r, which has just completed an iteration
 // and has more planned, goes on. A stop is recorded as a revision.
-func (c *cycle) goOn(r *round) bool {
-	obs, ok := c.s.pol.(policy.IterationObserver)
+func (c *cycle) goOn(r *round) bool { return askGoOn(c.s, r, c.n) }
+
+// askGoOn asks the policy, if it observes iterations, whether round r goes on, in cycle (or
+// round) n; a stop is recorded as a revision, a panic ends the run.
+func askGoOn(s *System, r *round, n int) bool {
+	obs, ok := s.pol.(policy.IterationObserver)
 	if !ok {
 		return true
 	}
-	o := c.observe(r, false)
+	o := r.observe(false)
 	var goOn bool
 	func() {
 		defer func() {
 			if p := recover(); p != nil {
-				c.s.fail(c.s.policyErr(c.n, "AfterIteration panicked for learner %d: %v", r.l.id, p))
+				s.fail(s.policyErr(n, "AfterIteration panicked for learner %d: %v", r.l.id, p))
 			}
 		}()
 		goOn = obs.AfterIteration(o)
 	}()
-	if c.s.failure != nil {
+	if s.failure != nil {
 		return false
 	}
 	if !goOn {
-		c.revised(r, r.rec.TauDone, fmt.Sprintf("stopped after iteration %d of %d", r.rec.TauDone, r.tau))
+		r.revise(r.rec.TauDone, fmt.Sprintf("stopped after iteration %d of %d", r.rec.TauDone, r.tau))
 	}
 	return goOn
 }
@@ -215,9 +223,12 @@ func minTau(r *round, o policy.Observation) int {
 }
 
 // revised records that r's work is now tau iterations.
-func (c *cycle) revised(r *round, tau int, note string) {
+func (c *cycle) revised(r *round, tau int, note string) { r.revise(tau, note) }
+
+// revise records that r's work is now tau iterations.
+func (r *round) revise(tau int, note string) {
 	r.tau = tau
 	r.rec.TauRevised = tau
 	r.rec.Revisions++
-	c.s.rec.event(Event{Time: c.s.now(), Kind: EvRevise, Cycle: c.n, Learner: r.l.id, Note: note})
+	r.s.rec.event(Event{Time: r.s.now(), Kind: EvRevise, Cycle: r.cycle, Learner: r.l.id, Note: note})
 }

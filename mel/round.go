@@ -22,6 +22,7 @@ type round struct {
 	cycle int     // the cycle number shown in records
 	until float64 // nothing after this instant can count (the deadline, with its slack)
 	row   int     // the learner's row in the cycle's Problem
+	t0    float64 // the start of its cycle (of the round itself, asynchronously): its deadline is t0 + T
 	tau   int     // local iterations to do: the plan's, or a reactive policy's revision
 	n     int     // samples actually trained (FL: min(d_k, local data))
 	run   *mlcore.Run

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/mel-des/mel-des/aggregate"
 	"github.com/mel-des/mel-des/dataset"
 	"github.com/mel-des/mel-des/mlcore"
 	"github.com/mel-des/mel-des/param"
@@ -19,21 +20,31 @@ const ReasonCompleted = "completed all cycles"
 // ReasonInterrupted is Summary.Reason of a run stopped through its context.
 const ReasonInterrupted = "interrupted"
 
-// Summary is what a run returns: every completed cycle's metrics and why the run stopped.
+// Summary is what a run returns: every completed cycle's metrics, every evaluation of the
+// evaluation clock, and why the run stopped.
 type Summary struct {
 	Cycles         []CycleRecord
-	Reason         string  // ReasonCompleted, ReasonInterrupted, or why nobody could take part
-	SimTime        float64 // simulated seconds at the end of the run
-	Events         uint64  // kernel events executed
-	SamplesTrained int64   // Σ over cycles of local iterations × samples actually processed
+	Evals          []EvalRecord // the evaluation clock's ticks and the asynchronous run's end
+	Aggregations   int          // asynchronous schedule: global model versions published
+	Reason         string       // ReasonCompleted, ReasonHorizon, ReasonAggregations, ReasonInterrupted, or why nobody could take part
+	SimTime        float64      // simulated seconds at the end of the run
+	Events         uint64       // kernel events executed
+	SamplesTrained int64        // Σ over cycles of local iterations × samples actually processed
 }
 
-// Completed reports whether the run ran every configured cycle.
-func (s Summary) Completed() bool { return s.Reason == ReasonCompleted }
+// Completed reports whether the run ran every configured cycle or, in the asynchronous
+// schedule, reached its horizon or its number of aggregations.
+func (s Summary) Completed() bool {
+	return s.Reason == ReasonCompleted || s.Reason == ReasonHorizon || s.Reason == ReasonAggregations
+}
 
-// FinalAccuracy returns the test accuracy after the last completed cycle, or NaN if none.
+// FinalAccuracy returns the test accuracy after the last completed cycle, or of the last
+// evaluation of a run without cycles, or NaN if none.
 func (s Summary) FinalAccuracy() float64 {
 	if len(s.Cycles) == 0 {
+		if n := len(s.Evals); n > 0 {
+			return s.Evals[n-1].Accuracy
+		}
 		return math.NaN()
 	}
 	return s.Cycles[len(s.Cycles)-1].Accuracy
@@ -57,6 +68,10 @@ type System struct {
 	// downSince is, per learner, when its link went down, NaN while it is up.
 	downSince []float64
 	failure   error // the policy's failure that ended the run (a *PolicyError)
+
+	aggKind aggregate.Kind // the aggregation scheme (its aggregator is learning's)
+	as      *asyncRun      // the asynchronous schedule; nil in the synchronous one
+	more    moreRecording  // rounds, evaluations and aggregations; set by Run
 }
 
 // Option changes how New builds a System.
@@ -102,6 +117,9 @@ func New(cfg Config, opts ...Option) (*System, error) {
 		o(s)
 	}
 	if s.pol, err = policy.New(cfg.Policy, cfg.PolicyParams); err != nil {
+		return nil, fmt.Errorf("mel: %w", err)
+	}
+	if s.learn.agg, s.aggKind, err = cfg.Aggregation.New(cfg.async()); err != nil {
 		return nil, fmt.Errorf("mel: %w", err)
 	}
 	s.learn.d = cfg.Samples
@@ -183,6 +201,7 @@ func (s *System) Run(ctx context.Context, rec Recorder) (Summary, error) {
 	if err := s.learn.loadData(s.st, len(s.world.learners)); err != nil {
 		return Summary{}, err
 	}
+	s.more = newMoreRecording(rec, s.rec)
 	if err := s.learn.setup(s.st, len(s.world.learners)); err != nil {
 		return Summary{}, err
 	}
@@ -192,7 +211,7 @@ func (s *System) Run(ctx context.Context, rec Recorder) (Summary, error) {
 	// A non-blocking receive from a closed or nil channel costs a few nanoseconds.
 	done := ctx.Done()
 	s.watchLinks()
-	s.k.Schedule(0, s.startCycle)
+	s.k.Schedule(0, s.start)
 	for !s.done && s.rec.err == nil {
 		select {
 		case <-done:
@@ -209,7 +228,7 @@ func (s *System) Run(ctx context.Context, rec Recorder) (Summary, error) {
 	s.sum.SimTime = s.now()
 	s.sum.Events = s.k.Processed()
 	if s.rec.err != nil {
-		s.cyc.abandon()
+		s.abandon()
 		return s.sum, fmt.Errorf("mel: recording: %w", s.rec.err)
 	}
 	if s.failure != nil {
@@ -223,7 +242,7 @@ func (s *System) Run(ctx context.Context, rec Recorder) (Summary, error) {
 
 // interrupt stops the run between two events.
 func (s *System) interrupt() {
-	s.cyc.abandon()
+	s.abandon()
 	s.finish(ReasonInterrupted)
 }
 

@@ -195,7 +195,7 @@ func (c *Config) staticProblems() problems {
 	if _, err := policy.New(c.Policy, c.PolicyParams); err != nil {
 		ps.add(-1, "policy.name", "rejected by the policy: %v", err)
 	}
-	return ps
+	return append(ps, c.scheduleProblems()...)
 }
 
 // problems checks one learner.

@@ -153,11 +153,11 @@ func toJSONEvent(e Event) jsonEvent {
 	j := jsonEvent{Time: jsonFloat(e.Time), Dur: jsonFloat(e.Dur), Kind: e.Kind, Cycle: e.Cycle,
 		Learner: e.Learner, Iter: e.Iter, Bits: jsonFloat(e.Bits), EnergyJ: jsonFloat(e.EnergyJ),
 		Cut: e.Cut, Note: e.Note}
-	if e.Kind == EvCompute || e.Kind == EvCycleEnd {
+	if e.Kind == EvCompute || e.Kind == EvCycleEnd || e.Kind == EvEval {
 		l := jsonFloat(e.Loss)
 		j.Loss = &l
 	}
-	if e.Kind == EvCycleEnd {
+	if e.Kind == EvCycleEnd || e.Kind == EvEval {
 		a := jsonFloat(e.Acc)
 		j.Acc = &a
 	}

@@ -181,6 +181,14 @@ func (w *tomlWriter) config(c mel.Config, name FileNamer) {
 	w.kv("model_bits_per_param", orDefaultF(c.ModelBitsPerParam, def.ModelBitsPerParam))
 	w.kv("sample_bits_per_feature", orDefaultF(c.SampleBitsPerFeature, def.SampleBitsPerFeature))
 	w.kv("cycles_per_sample", c.CyclesPerSample)
+	async := c.Schedule == mel.Asynchronous
+	deadline := orDefaultF(c.Deadline, def.Deadline)
+	if async {
+		w.kv("schedule", string(mel.Asynchronous))
+		w.kv("eval_every_s", orDefaultF(c.EvalEvery, deadline))
+	} else if c.EvalEvery != 0 {
+		w.kv("eval_every_s", c.EvalEvery)
+	}
 
 	r, dr := c.Radio, def.Radio
 	w.table("radio")
@@ -272,6 +280,28 @@ func (w *tomlWriter) config(c mel.Config, name FileNamer) {
 	for _, k := range keys {
 		w.kv(k, c.PolicyParams[k])
 	}
+	w.schedule(c, async, name)
+}
+
+// schedule writes [aggregation] and [async]. They are left out of a synchronous scenario
+// that keeps the default aggregation, so that its text, and the hash that keys its sweep
+// cells, are what they were before the asynchronous schedule existed.
+func (w *tomlWriter) schedule(c mel.Config, async bool, name FileNamer) {
+	if async || !c.Aggregation.IsZero() {
+		w.table("aggregation")
+		w.kv("name", c.Aggregation.NameFor(async))
+		if k, p, err := c.Aggregation.Resolve(async); err == nil {
+			w.params(k.Params, p, name)
+		}
+	}
+	if !async {
+		return
+	}
+	a := c.Async
+	w.table("async")
+	w.kv("horizon_s", c.Horizon())
+	w.kv("aggregations", a.Aggregations)
+	w.kv("concurrency", a.Concurrency)
 }
 
 // learnerTOML renders the keys of one learner, without count, as a [[learners]] group body.

@@ -53,7 +53,9 @@ func (d *decoder) scenario(s *Scenario) {
 	d.dataset(root.sub("dataset"), &c.Data)
 	d.model(root.sub("model"), &c.Model)
 	d.policy(root.sub("policy"), &c)
-	s.Output = d.output(root.sub("output"))
+	d.aggregation(root.sub("aggregation"), &c)
+	d.async(root.sub("async"), &c)
+	s.Output = d.output(root.sub("output"), c.Schedule)
 	d.srcs = srcs
 	s.Config = c
 }
@@ -80,6 +82,11 @@ func (d *decoder) simulation(t *table, c *mel.Config) {
 	t.float("model_bits_per_param", positive(1024), "bits", &c.ModelBitsPerParam)
 	t.float("sample_bits_per_feature", positive(1024), "bits", &c.SampleBitsPerFeature)
 	t.float("cycles_per_sample", closed(0, 1e12), "CPU cycles", &c.CyclesPerSample)
+	sched := string(mel.Synchronous)
+	if t.str("schedule", &sched, string(mel.Synchronous), string(mel.Asynchronous)) {
+		c.Schedule = mel.Schedule(sched)
+	}
+	t.float("eval_every_s", closed(0, maxTime), "s", &c.EvalEvery)
 }
 
 // radio reads [radio], converting MHz to Hz.
@@ -227,9 +234,9 @@ func (d *decoder) policy(t *table, c *mel.Config) {
 }
 
 // output reads [output].
-func (d *decoder) output(t *table) Output {
+func (d *decoder) output(t *table, sched mel.Schedule) Output {
 	files := OutputFiles()
-	out := Output{Files: DefaultOutputFiles()}
+	out := Output{Files: DefaultOutputFilesFor(sched)}
 	if t.str("dir", &out.Dir) && strings.ContainsRune(out.Dir, 0) {
 		d.problem(d.at(t.full("dir")), "a directory name cannot contain a NUL byte")
 		out.Dir = ""

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mel-des/mel-des/aggregate"
 	"github.com/mel-des/mel-des/dataset"
 	"github.com/mel-des/mel-des/device"
 	"github.com/mel-des/mel-des/param"
@@ -120,7 +121,7 @@ func pluginTable(name, summary string, specs []param.Spec) string {
 }
 
 // TestDocsPlugins checks that docs/scenario.md lists the keys of every registered mobility
-// model and data source as their registrations declare them (the blocks are generated: run
+// model, data source and aggregation scheme as their registrations declare them (the blocks are generated: run
 // with -update to rewrite them), and that each has a hand-written description there too.
 func TestDocsPlugins(t *testing.T) {
 	path := "../docs/scenario.md"
@@ -129,7 +130,7 @@ func TestDocsPlugins(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc := string(raw)
-	var mob, data, pol strings.Builder
+	var mob, data, pol, agg strings.Builder
 	for _, n := range policy.Names() {
 		info, _ := policy.Lookup(n)
 		pol.WriteString(pluginTable(n, info.Description, info.Params))
@@ -142,7 +143,11 @@ func TestDocsPlugins(t *testing.T) {
 		k, _ := dataset.Lookup(n)
 		data.WriteString(pluginTable(n, k.Summary, k.Params))
 	}
-	for _, block := range []struct{ name, body string }{{"mobility", mob.String()}, {"dataset", data.String()}, {"policy", pol.String()}} {
+	for _, n := range aggregate.Kinds() {
+		k, _ := aggregate.Lookup(n)
+		agg.WriteString(pluginTable(n, k.Summary, k.Params))
+	}
+	for _, block := range []struct{ name, body string }{{"mobility", mob.String()}, {"dataset", data.String()}, {"policy", pol.String()}, {"aggregation", agg.String()}} {
 		begin, end := "<!-- generated: "+block.name+" -->\n", "<!-- end generated: "+block.name+" -->"
 		i, j := strings.Index(doc, begin), strings.Index(doc, end)
 		if i < 0 || j < i {
@@ -164,7 +169,7 @@ func TestDocsPlugins(t *testing.T) {
 		}
 	}
 	prose := regexp.MustCompile(`(?s)<!-- generated: .*?<!-- end generated: [a-z]+ -->`).ReplaceAllString(doc, "")
-	for _, n := range append(append(device.MobilityModels(), dataset.Kinds()...), policy.Names()...) {
+	for _, n := range append(append(append(device.MobilityModels(), dataset.Kinds()...), policy.Names()...), aggregate.Kinds()...) {
 		if !strings.Contains(prose, "- `"+n+"`") {
 			t.Errorf("%s has no hand-written description of %q (a line starting \"- `%s`\")", path, n, n)
 		}

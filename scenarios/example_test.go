@@ -60,6 +60,7 @@ func ExampleEmbedded() {
 		fmt.Println(name)
 	}
 	// Output:
+	// async-fl
 	// fl-noniid
 	// mobility
 	// paper

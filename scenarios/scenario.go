@@ -59,11 +59,16 @@ func OutputFiles() []string {
 	return names
 }
 
-// DefaultOutputFiles returns the formats written when a scenario does not list output.files.
-func DefaultOutputFiles() []string {
+// DefaultOutputFiles returns the formats written when a scenario of the synchronous schedule
+// does not list output.files.
+func DefaultOutputFiles() []string { return DefaultOutputFilesFor(mel.Synchronous) }
+
+// DefaultOutputFilesFor returns the formats written when a scenario of the given schedule
+// does not list output.files.
+func DefaultOutputFilesFor(sched mel.Schedule) []string {
 	var names []string
 	for _, o := range mel.Outputs() {
-		if o.Default {
+		if sched == mel.Asynchronous && o.Async || sched != mel.Asynchronous && o.Default {
 			names = append(names, o.Name)
 		}
 	}

@@ -111,7 +111,7 @@ func TestEmptyIsDefault(t *testing.T) {
 	if !reflect.DeepEqual(s.Config, mel.DefaultConfig()) {
 		t.Errorf("empty scenario:\n%+v\nwant mel.DefaultConfig:\n%+v", s.Config, mel.DefaultConfig())
 	}
-	if s.Name != "scenario" || !reflect.DeepEqual(s.Output, Output{Files: OutputFiles()}) {
+	if s.Name != "scenario" || !reflect.DeepEqual(s.Output, Output{Files: DefaultOutputFiles()}) || !reflect.DeepEqual(DefaultOutputFiles(), []string{"cycles", "learners", "trace", "chrome"}) {
 		t.Errorf("name %q, output %+v", s.Name, s.Output)
 	}
 }
@@ -299,7 +299,7 @@ func TestLoadErrors(t *testing.T) {
 		{"testdata/", "scenario: testdata/: cannot read: is a directory"},
 		{"/dev/null", "not a regular file"},
 		{"quickstrat", `did you mean "quickstart"?`},
-		{"nothing-like-it", "embedded: fl-noniid, mobility, paper, quickstart, tiny-synthetic"},
+		{"nothing-like-it", "embedded: async-fl, fl-noniid, mobility, paper, quickstart, tiny-synthetic"},
 	} {
 		_, err := Resolve(tc.arg)
 		var se *Error

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mel-des/mel-des/mel"
 	"github.com/mel-des/mel-des/scenarios"
 )
 
@@ -125,6 +126,11 @@ func (s *Sweep) addCell(e *Error, order map[string]int, ovs []scenarios.Override
 		return
 	}
 	c.Scenario, c.Hash = sc, sc.Hash()
+	if sc.Config.Schedule == mel.Asynchronous {
+		// A sweep records one row per cycle; an asynchronous run has none.
+		e.add("cell %d (%s): simulation.schedule = %q has no cycles to record in a sweep's results; run such cells with mel-des run, whose evals.csv mel-des plot --kind time draws",
+			c.Index, c.Label(), mel.Asynchronous)
+	}
 	if prev, dup := s.byHash[c.Hash]; dup {
 		e.add("cell %d (%s) configures the same run as cell %d (%s); drop one of the values that make them equal",
 			c.Index, c.Label(), prev.Index, prev.Label())

@@ -113,6 +113,8 @@ func TestParseErrors(t *testing.T) {
 			[]string{"bad.toml: cell 1 (workers=2) configures the same run as cell 0 (workers=1)"}},
 		{"cells that do not validate", "base = \"tiny-synthetic\"\n[axes]\n\"simulation.energy_j\" = [5, 10]\n\"simulation.energy_spread_j\" = [0, 6]\n",
 			[]string{"bad.toml: cell 1 (energy_j=5 energy_spread_j=6): "}},
+		{"asynchronous cells", "base = \"tiny-synthetic\"\n[axes]\n\"simulation.schedule\" = [\"sync\", \"async\"]\n",
+			[]string{`bad.toml: cell 1 (schedule=async): simulation.schedule = "async" has no cycles to record`}},
 		{"bad base", "# a comment\nbase = \"tiny-synthetc\"", []string{`2: base = "tiny-synthetc": "tiny-synthetc" is neither a scenario file nor an embedded scenario (did you mean "tiny-synthetic"?)`}},
 		{"line break", "base = \"tiny-synthetic\"\n[axes]\n\"policy.name\" = [\"a\\nb\"]\n", []string{"3: [axes] policy.name: \"a\\nb\": a line break"}},
 		{"bad TOML", "base = \n", []string{"1: invalid TOML"}},
