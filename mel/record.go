@@ -175,12 +175,24 @@ func (rs Recorders) Close() error {
 // recording delivers a run's records to its recorder, remembering the first error. An error
 // from the event trace stops the kernel at once; the other records' errors stop the run at
 // the end of the cycle.
+//
+// A compute event whose training loss is not known yet (the synchronous cycle trains at its
+// end, stream.go) is held with a ticket, the place the loss will be written to; every event
+// after it is held behind it, so that the trace keeps the simulated-time order. flush sends
+// the held events once the losses are in; drop forgets them (an interrupted cycle).
 type recording struct {
-	ev  EventRecorder
-	lr  LearnerRecorder
-	cr  CycleRecorder
-	err error
-	k   interface{ Stop() }
+	ev   EventRecorder
+	lr   LearnerRecorder
+	cr   CycleRecorder
+	err  error
+	k    interface{ Stop() }
+	held []heldEvent // events waiting for a loss, or behind one, in order
+}
+
+// heldEvent is an event waiting to be sent; loss, if not nil, is its ticket.
+type heldEvent struct {
+	e    Event
+	loss *float64
 }
 
 func newRecording(r Recorder, k interface{ Stop() }) *recording {
@@ -197,10 +209,49 @@ func (r *recording) keep(err error) {
 	}
 }
 
+// traced reports whether e goes into the event trace.
+func (r *recording) traced(Event) bool { return r.ev != nil }
+
 func (r *recording) event(e Event) {
-	if r.ev == nil {
+	if !r.traced(e) {
 		return
 	}
+	if len(r.held) > 0 {
+		r.held = append(r.held, heldEvent{e: e})
+		return
+	}
+	r.send(e)
+}
+
+// eventPending records e, whose Loss is to be read from *loss when the held events are
+// flushed.
+func (r *recording) eventPending(e Event, loss *float64) {
+	if r.traced(e) {
+		r.held = append(r.held, heldEvent{e: e, loss: loss})
+	}
+}
+
+// flush sends the held events, with their losses, and stops at the first error.
+func (r *recording) flush() {
+	for i, h := range r.held {
+		if h.loss != nil {
+			h.e.Loss = *h.loss
+		}
+		r.held[i] = heldEvent{}
+		if r.err == nil {
+			r.send(h.e)
+		}
+	}
+	r.held = r.held[:0]
+}
+
+// drop forgets the held events.
+func (r *recording) drop() {
+	clear(r.held)
+	r.held = r.held[:0]
+}
+
+func (r *recording) send(e Event) {
 	if err := r.ev.Event(e); err != nil && r.err == nil {
 		r.err = err
 		r.k.Stop()

@@ -23,6 +23,8 @@ type round struct {
 	tau   int
 	n     int // samples actually trained (FL: min(d_k, local data))
 	run   *mlcore.Run
+	idx   []int     // streamed (stream.go): the samples, trained at the cycle's end
+	loss  []float64 // streamed: the iterations' training losses, filled at the cycle's end
 	phase EventKind // the phase in progress
 	start float64   // when it started
 	iter  int       // compute: 1-based iteration in progress
@@ -153,6 +155,10 @@ func (r *round) closePhase(cut bool) {
 			e.Loss = loss
 			r.rec.TrainLoss = loss
 		}
+	} else if !cut && r.loss != nil {
+		// Trained at the cycle's end: the event waits there for its loss.
+		r.s.rec.eventPending(e, &r.loss[r.iter-1])
+		return
 	}
 	r.s.rec.event(e)
 }

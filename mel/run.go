@@ -54,6 +54,8 @@ type System struct {
 	ncyc  int        // cycles started
 	sum   Summary
 	done  bool
+
+	stop <-chan struct{} // Run's ctx.Done(), which streamed training polls
 }
 
 // Option changes how New builds a System.
@@ -185,6 +187,7 @@ func (s *System) Run(ctx context.Context, rec Recorder) (Summary, error) {
 	// handler, a recorder) is then seen at the very next event, never some events later.
 	// A non-blocking receive from a closed or nil channel costs a few nanoseconds.
 	done := ctx.Done()
+	s.stop = done
 	s.k.Schedule(0, s.startCycle)
 	for !s.done && s.rec.err == nil {
 		select {
