@@ -181,12 +181,13 @@ func (rs Recorders) Close() error {
 // after it is held behind it, so that the trace keeps the simulated-time order. flush sends
 // the held events once the losses are in; drop forgets them (an interrupted cycle).
 type recording struct {
-	ev   EventRecorder
-	lr   LearnerRecorder
-	cr   CycleRecorder
-	err  error
-	k    interface{ Stop() }
-	held []heldEvent // events waiting for a loss, or behind one, in order
+	ev     EventRecorder
+	lr     LearnerRecorder
+	cr     CycleRecorder
+	err    error
+	k      interface{ Stop() }
+	held   []heldEvent // events waiting for a loss, or behind one, in order
+	traceN int         // learner events only for learners below traceN; < 0: all
 }
 
 // heldEvent is an event waiting to be sent; loss, if not nil, is its ticket.
@@ -195,8 +196,29 @@ type heldEvent struct {
 	loss *float64
 }
 
-func newRecording(r Recorder, k interface{ Stop() }) *recording {
-	rec := &recording{k: k}
+// traceLimit is the setting of WithTraceLearners; the zero value traces every learner.
+type traceLimit struct {
+	set bool
+	n   int
+}
+
+// WithTraceLearners limits the event trace to the learners 0 .. n−1: the events of the other
+// learners are not recorded (the orchestrator's and the cycles' always are), so that a run of
+// many learners can keep a trace of a few of them. It changes nothing else: the per-learner
+// and per-cycle records still cover every learner. Without it every learner is traced.
+// Panics if n < 0.
+func WithTraceLearners(n int) Option {
+	if n < 0 {
+		panic("mel: WithTraceLearners: negative learner count")
+	}
+	return func(s *System) { s.trace = traceLimit{set: true, n: n} }
+}
+
+func newRecording(r Recorder, k interface{ Stop() }, lim traceLimit) *recording {
+	rec := &recording{k: k, traceN: -1}
+	if lim.set {
+		rec.traceN = lim.n
+	}
 	rec.ev, _ = r.(EventRecorder)
 	rec.lr, _ = r.(LearnerRecorder)
 	rec.cr, _ = r.(CycleRecorder)
@@ -210,7 +232,9 @@ func (r *recording) keep(err error) {
 }
 
 // traced reports whether e goes into the event trace.
-func (r *recording) traced(Event) bool { return r.ev != nil }
+func (r *recording) traced(e Event) bool {
+	return r.ev != nil && (r.traceN < 0 || e.Learner < r.traceN)
+}
 
 func (r *recording) event(e Event) {
 	if !r.traced(e) {

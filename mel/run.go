@@ -55,7 +55,8 @@ type System struct {
 	sum   Summary
 	done  bool
 
-	stop <-chan struct{} // Run's ctx.Done(), which streamed training polls
+	trace traceLimit      // WithTraceLearners
+	stop  <-chan struct{} // Run's ctx.Done(), which streamed training polls
 }
 
 // Option changes how New builds a System.
@@ -178,7 +179,7 @@ func (s *System) Run(ctx context.Context, rec Recorder) (Summary, error) {
 	if rec == nil {
 		rec = Recorders(nil)
 	}
-	s.rec = newRecording(rec, s.k)
+	s.rec = newRecording(rec, s.k, s.trace)
 	if err := s.learn.setup(s.st, len(s.world.learners)); err != nil {
 		return Summary{}, err
 	}

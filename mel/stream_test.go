@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -324,6 +325,32 @@ func (f *failAt) Event(e Event) error {
 }
 
 func (f *failAt) Close() error { return nil }
+
+// TestTraceLearners: with WithTraceLearners(n) the trace is the full trace without the events
+// of learners n and above, and the other files do not change.
+func TestTraceLearners(t *testing.T) {
+	cfg := manyConfig(40, 2)
+	_, full := runConfig(t, cfg)
+	for _, n := range []int{0, 5, 40} {
+		_, o := runConfig(t, cfg, WithTraceLearners(n))
+		var want [][]byte
+		for _, l := range bytes.SplitAfter(full.jsonl.Bytes(), []byte("\n")) {
+			var e struct{ Learner int }
+			if len(l) > 0 && json.Unmarshal(l, &e) == nil && e.Learner < n {
+				want = append(want, l)
+			}
+		}
+		if got := o.jsonl.Bytes(); !bytes.Equal(got, bytes.Join(want, nil)) {
+			t.Errorf("n = %d: the trace is not the full trace filtered to learners below %d", n, n)
+		}
+		if !bytes.Equal(full.cycles.Bytes(), o.cycles.Bytes()) || !bytes.Equal(full.learners.Bytes(), o.learners.Bytes()) {
+			t.Errorf("n = %d: the trace limit changed the CSV files", n)
+		}
+		if n < 40 && bytes.Contains(o.chrome.Bytes(), []byte(`"learner `+strconv.Itoa(n)+`"`)) {
+			t.Errorf("n = %d: the Chrome trace has a track for learner %d", n, n)
+		}
+	}
+}
 
 // TestSequencerOrder finishes jobs in random orders from several goroutines, with models whose
 // float64 sum depends on the order of addition (huge values that cancel beside small ones):
