@@ -66,7 +66,7 @@ func benchPaperCycle(b *testing.B) {
 }
 
 // cellConfig is a cell of K small learners, the setting of scenarios/scale/synthetic-100k.toml
-// at any K: the paper's four CPU classes in turn, T = 20 s, E = 20 J, c = 2, one sample per
+// at any K: the paper's four CPU classes in four blocks of K/4, T = 20 s, E = 20 J, c = 2, one sample per
 // learner (d = K, min_samples 1) from 100,000 synthetic samples of 64 features in 10 classes,
 // a 64-32-10 network, and C_m = 7e9 cycles per sample, so that a learner does one to three
 // local iterations a cycle.
@@ -81,7 +81,7 @@ func cellConfig(K int) Config {
 	freqs := []float64{6.0e9, 2.4e9, 1.4e9, 0.7e9}
 	c.Learners = make([]Learner, K)
 	for k := range c.Learners {
-		c.Learners[k] = DefaultLearner(freqs[k%len(freqs)])
+		c.Learners[k] = DefaultLearner(freqs[k*len(freqs)/K])
 	}
 	return c
 }
