@@ -168,10 +168,13 @@ func (s *System) now() float64 { return float64(s.k.Now()) }
 
 // Run simulates the configured cycles, sending records to rec (nil: none), and returns the
 // summary. It ends early, cleanly and with the reason in Summary.Reason, when every battery is
-// empty or the policy finds no feasible plan. Cancelling ctx stops the run at the next event
+// empty or the policy finds no feasible plan. Cancelling ctx stops the run at the next event,
+// or, while a cycle's learners are trained at its end, before the next learner
 // (Summary.Reason = ReasonInterrupted, error ctx.Err()); the records up to the last completed
-// cycle have been delivered. Run does not close rec: the caller does, also after an error, so
-// that the files are complete. A System runs once; Close it afterwards.
+// cycle have been delivered, the trace events the unfinished cycle held back for its training
+// losses are dropped, and no worker is busy for the system when Run returns. Run does not
+// close rec: the caller does, also after an error, so that the files are complete. A System
+// runs once; Close it afterwards.
 func (s *System) Run(ctx context.Context, rec Recorder) (Summary, error) {
 	if s.rec != nil {
 		return Summary{}, errors.New("mel: a System runs only once")

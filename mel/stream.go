@@ -1,6 +1,7 @@
 package mel
 
 import (
+	"math/rand/v2"
 	"sync"
 
 	"github.com/mel-des/mel-des/mlcore"
@@ -22,7 +23,9 @@ import (
 // a worker that finishes early leaves its buffer waiting until its turn comes. Admission
 // blocks while every buffer is taken, so at most 2 × workers learners are in flight: the one
 // whose turn it is and the ones that finished or run after it. Two buffers per worker keep
-// the workers busy while the learner whose turn it is still trains.
+// the workers busy while the learner whose turn it is still trains, and each epoch is a pool
+// job of its own, so that the learners in flight take turns and the last ones of a cycle
+// finish together rather than one worker training the last learner alone.
 
 // buffersPerWorker is how many model buffers a system may hold per pool worker.
 const buffersPerWorker = 2
@@ -156,23 +159,10 @@ func (ln *learning) stream(st streams, n int, jobs []trainJob, stop <-chan struc
 		if stopped {
 			break
 		}
-		m := ln.bufs.take()
 		wg.Add(1)
-		ln.pool.Go(func(ws *mlcore.Workspace) {
-			defer wg.Done()
-			j := &jobs[i]
-			m.CopyFrom(ln.global)
-			if !ln.skip {
-				rng := st.sub(streamTrain, n, j.k)
-				for e := range j.epochs {
-					j.losses[e] = m.Epoch(ln.train, j.idx, ln.sgd, rng, ws)
-				}
-			}
-			if j.weight == 0 || ln.skip {
-				ln.bufs.give(m)
-				m = nil
-			}
+		ln.train1(st, n, &jobs[i], ln.bufs.take(), func(m *mlcore.MLP) {
 			q.finish(i, m)
+			wg.Done()
 		})
 	}
 	wg.Wait()
@@ -183,4 +173,34 @@ func (ln *learning) stream(st streams, n int, jobs []trainJob, stop <-chan struc
 		ln.acc.Store(ln.global)
 	}
 	return true
+}
+
+// train1 trains job j in the buffer m on the pool, one epoch per pool job: an epoch done, the
+// next goes to the back of the pool's queue, so that the learners in flight advance in turn
+// and finish close together, as the last ones of a cycle should. done gets the trained model
+// if it is to be averaged, else nil (the buffer already given back).
+func (ln *learning) train1(st streams, n int, j *trainJob, m *mlcore.MLP, done func(*mlcore.MLP)) {
+	var rng *rand.Rand
+	e := 0
+	var step func(ws *mlcore.Workspace)
+	step = func(ws *mlcore.Workspace) {
+		if rng == nil {
+			m.CopyFrom(ln.global)
+			rng = st.sub(streamTrain, n, j.k)
+		}
+		if !ln.skip && e < j.epochs {
+			j.losses[e] = m.Epoch(ln.train, j.idx, ln.sgd, rng, ws)
+			e++
+			if e < j.epochs {
+				ln.pool.Go(step)
+				return
+			}
+		}
+		if j.weight == 0 || ln.skip {
+			ln.bufs.give(m)
+			m = nil
+		}
+		done(m)
+	}
+	ln.pool.Go(step)
 }
