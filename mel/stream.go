@@ -175,26 +175,33 @@ func (ln *learning) stream(st streams, n int, jobs []trainJob, stop <-chan struc
 	return true
 }
 
-// train1 trains job j in the buffer m on the pool, one epoch per pool job: an epoch done, the
-// next goes to the back of the pool's queue, so that the learners in flight advance in turn
-// and finish close together, as the last ones of a cycle should. done gets the trained model
-// if it is to be averaged, else nil (the buffer already given back).
+// turnWork is the work, in samples × parameters, after which a learner's training gives its
+// worker to the next learner in flight: about a millisecond of training. Smaller epochs run
+// back to back, where a trip through the pool's queue would cost more than they do.
+const turnWork = 1 << 24
+
+// train1 trains job j in the buffer m on the pool. Once it has done turnWork, it queues the
+// rest behind the other learners in flight, so that they advance in turn and the last ones of
+// a cycle finish close together instead of one worker training the last learner alone. done
+// gets the trained model if it is to be averaged, else nil (the buffer already given back).
+// Which worker runs which epoch changes no result.
 func (ln *learning) train1(st streams, n int, j *trainJob, m *mlcore.MLP, done func(*mlcore.MLP)) {
 	var rng *rand.Rand
 	e := 0
+	perEpoch := len(j.idx) * m.NumParams()
 	var step func(ws *mlcore.Workspace)
 	step = func(ws *mlcore.Workspace) {
 		if rng == nil {
 			m.CopyFrom(ln.global)
 			rng = st.sub(streamTrain, n, j.k)
 		}
-		if !ln.skip && e < j.epochs {
-			j.losses[e] = m.Epoch(ln.train, j.idx, ln.sgd, rng, ws)
-			e++
-			if e < j.epochs {
+		for work := 0; !ln.skip && e < j.epochs; work += perEpoch {
+			if work >= turnWork {
 				ln.pool.Go(step)
 				return
 			}
+			j.losses[e] = m.Epoch(ln.train, j.idx, ln.sgd, rng, ws)
+			e++
 		}
 		if j.weight == 0 || ln.skip {
 			ln.bufs.give(m)
