@@ -219,10 +219,27 @@ func newRecording(r Recorder, k interface{ Stop() }, lim traceLimit) *recording 
 	if lim.set {
 		rec.traceN = lim.n
 	}
-	rec.ev, _ = r.(EventRecorder)
+	if wantsEvents(r) { // else nothing is held: a run that writes no trace keeps no events
+		rec.ev, _ = r.(EventRecorder)
+	}
 	rec.lr, _ = r.(LearnerRecorder)
 	rec.cr, _ = r.(CycleRecorder)
 	return rec
+}
+
+// wantsEvents reports whether r receives the event trace: Recorders implements
+// EventRecorder for any members, so it wants events if one of them does.
+func wantsEvents(r Recorder) bool {
+	if rs, ok := r.(Recorders); ok {
+		for _, m := range rs {
+			if wantsEvents(m) {
+				return true
+			}
+		}
+		return false
+	}
+	_, ok := r.(EventRecorder)
+	return ok
 }
 
 func (r *recording) keep(err error) {

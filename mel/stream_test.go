@@ -439,3 +439,20 @@ func TestSequencerOrder(t *testing.T) {
 		t.Errorf("only %d of 200 orders change the average; the models do not test the order", orders)
 	}
 }
+
+// TestNoTraceHoldsNothing: without a trace recorder no event is held back for its loss.
+func TestNoTraceHoldsNothing(t *testing.T) {
+	for _, rec := range []Recorder{nil, Recorders{NewCyclesCSV(&bytes.Buffer{})}, Recorders{Recorders{}}} {
+		r := newRecording(rec, nil, traceLimit{})
+		loss := 1.0
+		r.eventPending(Event{Kind: EvCompute}, &loss)
+		if len(r.held) != 0 {
+			t.Errorf("%T%v: an event was held without a trace recorder", rec, rec)
+		}
+	}
+	r := newRecording(Recorders{NewCyclesCSV(&bytes.Buffer{}), Recorders{NewTraceJSONL(&bytes.Buffer{})}}, nil, traceLimit{})
+	r.eventPending(Event{Kind: EvCompute}, new(float64))
+	if len(r.held) != 1 {
+		t.Error("an event for a nested trace recorder was not held")
+	}
+}
