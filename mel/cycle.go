@@ -27,8 +27,9 @@ import (
 // loss. At the end every learner that completed iterations is trained for exactly those, in
 // learner-id order over the pool, the arrived models are averaged in that order, the tickets
 // are filled and the held events go out in their order. Every output is bit-identical whatever
-// the worker count or GOMAXPROCS, and memory does not grow with the learners' models. A cycle
-// interrupted before its end leaves nothing in the records.
+// the worker count or GOMAXPROCS, and memory does not grow with the learners' models. Of a
+// cycle interrupted before its end, the trace keeps only the events sent before its first
+// compute event, and the other records nothing.
 
 // deadlineSlack is the relative slack of the deadline: a learner whose upload completes within
 // T·(1+deadlineSlack) of the cycle start is on time. The policies meet T exactly in their own
