@@ -7,9 +7,9 @@ import (
 	"os"
 	"strings"
 
+	"github.com/mel-des/mel-des/aggregate"
 	"github.com/mel-des/mel-des/dataset"
 	"github.com/mel-des/mel-des/device"
-	"github.com/mel-des/mel-des/aggregate"
 	"github.com/mel-des/mel-des/mel"
 	"github.com/mel-des/mel-des/param"
 	"github.com/mel-des/mel-des/policy"

@@ -156,6 +156,43 @@ func TestRunDeterministicFiles(t *testing.T) {
 	}
 }
 
+// output.trace_learners keeps the traces to the first learners and changes no other file.
+func TestRunTraceLearners(t *testing.T) {
+	base := t.TempDir()
+	for _, n := range []string{"all", "1"} {
+		args := []string{"run", "tiny-synthetic", "--quiet", "--out", filepath.Join(base, n)}
+		if n != "all" {
+			args = append(args, "--set", "output.trace_learners="+n)
+		}
+		if code, out, errs := runCLI(t, context.Background(), args...); code != exitOK {
+			t.Fatalf("%v: exit %d\n%s%s", args, code, out, errs)
+		}
+	}
+	read := func(n, f string) []byte {
+		b, err := os.ReadFile(filepath.Join(base, n, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	for _, f := range []string{"cycles.csv", "learners.csv"} {
+		if !bytes.Equal(read("all", f), read("1", f)) {
+			t.Errorf("%s changed with output.trace_learners", f)
+		}
+	}
+	all, one := read("all", "trace.jsonl"), read("1", "trace.jsonl")
+	if !bytes.Contains(all, []byte(`"learner":1,`)) || bytes.Contains(one, []byte(`"learner":1,`)) ||
+		!bytes.Contains(one, []byte(`"learner":0,`)) || !bytes.Contains(one, []byte(`"kind":"cycle-end"`)) {
+		t.Error("trace.jsonl with output.trace_learners = 1 does not hold exactly learner 0 and the orchestrator")
+	}
+	if !json.Valid(read("1", "trace.json")) {
+		t.Error("trace.json is not valid JSON")
+	}
+	if !bytes.Contains(read("1", "scenario.toml"), []byte("trace_learners = 1")) {
+		t.Error("scenario.toml does not repeat output.trace_learners")
+	}
+}
+
 // An interrupted run flushes valid files and exits 130.
 func TestRunInterrupted(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "run")

@@ -126,7 +126,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	sys, err := mel.New(sc.Config)
+	var opts []mel.Option
+	if n := sc.Output.TraceLearners; n != nil {
+		opts = append(opts, mel.WithTraceLearners(*n))
+	}
+	sys, err := mel.New(sc.Config, opts...)
 	if err != nil {
 		return usageOr(sc.Locate(err))
 	}

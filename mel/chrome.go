@@ -2,7 +2,6 @@ package mel
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -19,7 +18,8 @@ import (
 type TraceChrome struct {
 	w     *bufio.Writer
 	first bool
-	named map[int]bool // tracks whose thread_name metadata was written
+	named []bool // by track: its thread_name metadata was written
+	buf   []byte
 	err   error
 }
 
@@ -27,10 +27,9 @@ var _ EventRecorder = (*TraceChrome)(nil)
 
 // NewTraceChrome returns a recorder writing a Chrome trace to w.
 func NewTraceChrome(w io.Writer) *TraceChrome {
-	r := &TraceChrome{w: bufio.NewWriter(w), first: true, named: map[int]bool{}}
+	r := &TraceChrome{w: bufio.NewWriter(w), first: true}
 	r.raw(`{"displayTimeUnit":"ms","traceEvents":[`)
-	r.obj(map[string]any{"name": "process_name", "ph": "M", "pid": 1, "tid": 0,
-		"args": map[string]any{"name": "mel-des (simulated time)"}})
+	r.obj([]byte(`{"args":{"name":"mel-des (simulated time)"},"name":"process_name","ph":"M","pid":1,"tid":0}`))
 	return r
 }
 
@@ -40,33 +39,42 @@ func (r *TraceChrome) raw(s string) {
 	}
 }
 
-// obj writes one trace event. Maps marshal with sorted keys, so the output is deterministic.
-func (r *TraceChrome) obj(v map[string]any) {
-	b, err := json.Marshal(v)
-	if err != nil && r.err == nil {
-		r.err = err
-	}
+// obj writes one trace event, a JSON object whose keys are in sorted order (the order
+// encoding/json gives a map, which the format's readers do not need but diffs do).
+func (r *TraceChrome) obj(b []byte) {
 	if !r.first {
 		r.raw(",\n")
 	} else {
 		r.raw("\n")
 	}
 	r.first = false
-	r.raw(string(b))
+	if r.err == nil {
+		_, r.err = r.w.Write(b)
+	}
 }
 
 func (r *TraceChrome) track(learner int) int {
 	tid := learner + 1
+	if tid >= len(r.named) {
+		r.named = append(r.named, make([]bool, tid+1-len(r.named))...)
+	}
 	if !r.named[tid] {
 		r.named[tid] = true
 		name := "orchestrator"
 		if learner != Orchestrator {
 			name = "learner " + strconv.Itoa(learner)
 		}
-		r.obj(map[string]any{"name": "thread_name", "ph": "M", "pid": 1, "tid": tid,
-			"args": map[string]any{"name": name}})
-		r.obj(map[string]any{"name": "thread_sort_index", "ph": "M", "pid": 1, "tid": tid,
-			"args": map[string]any{"sort_index": tid}})
+		b := append(r.buf[:0], `{"args":{"name":`...)
+		b = appendJSONString(b, name)
+		b = append(b, `},"name":"thread_name","ph":"M","pid":1,"tid":`...)
+		b = strconv.AppendInt(b, int64(tid), 10)
+		r.obj(append(b, '}'))
+		b = append(b[:0], `{"args":{"sort_index":`...)
+		b = strconv.AppendInt(b, int64(tid), 10)
+		b = append(b, `},"name":"thread_sort_index","ph":"M","pid":1,"tid":`...)
+		b = strconv.AppendInt(b, int64(tid), 10)
+		r.obj(append(b, '}'))
+		r.buf = b
 	}
 	return tid
 }
@@ -74,49 +82,78 @@ func (r *TraceChrome) track(learner int) int {
 // us converts simulated seconds to trace microseconds.
 func us(s float64) float64 { return s * 1e6 }
 
-// Event implements EventRecorder.
+// Event implements EventRecorder. The keys of the event and of its args are written in
+// sorted order.
 func (r *TraceChrome) Event(e Event) error {
 	tid := r.track(e.Learner)
-	args := map[string]any{"cycle": e.Cycle}
-	if e.EnergyJ != 0 {
-		args["energy_j"] = jsonFloat(e.EnergyJ)
-	}
+	// An evaluation carries the test figures as a cycle's end does.
+	compute, cycleEnd := e.Kind == EvCompute, e.Kind == EvCycleEnd || e.Kind == EvEval
+	b := append(r.buf[:0], `{"args":{`...)
 	if e.Bits != 0 {
-		args["bits"] = jsonFloat(e.Bits)
+		b = append(b, `"bits":`...)
+		b = appendJSONFloat(b, e.Bits)
+		b = append(b, ',')
 	}
 	if e.Cut {
-		args["cut"] = true
+		b = append(b, `"cut":true,`...)
+	}
+	b = append(b, `"cycle":`...)
+	b = strconv.AppendInt(b, int64(e.Cycle), 10)
+	if e.EnergyJ != 0 {
+		b = append(b, `,"energy_j":`...)
+		b = appendJSONFloat(b, e.EnergyJ)
+	}
+	if compute {
+		b = append(b, `,"iter":`...)
+		b = strconv.AppendInt(b, int64(e.Iter), 10)
 	}
 	if e.Note != "" {
-		args["note"] = e.Note
+		b = append(b, `,"note":`...)
+		b = appendJSONString(b, e.Note)
 	}
-	name := string(e.Kind)
+	if cycleEnd {
+		b = append(b, `,"test_accuracy":`...)
+		b = appendJSONFloat(b, e.Acc)
+		b = append(b, `,"test_loss":`...)
+		b = appendJSONFloat(b, e.Loss)
+	}
+	if compute {
+		b = append(b, `,"train_loss":`...)
+		b = appendJSONFloat(b, e.Loss)
+	}
+	b = append(b, `},"cat":`...)
+	b = appendJSONString(b, string(e.Kind))
+	span := e.Kind == EvDownlink || compute || e.Kind == EvUplink || e.Kind == EvLinkDown
+	if span {
+		b = append(b, `,"dur":`...)
+		b = appendJSONFloat(b, us(e.Dur))
+	}
+	b = append(b, `,"name":`...)
 	switch e.Kind {
 	case EvCompute:
-		name = fmt.Sprintf("compute %d", e.Iter)
-		args["iter"] = e.Iter
-		args["train_loss"] = jsonFloat(e.Loss)
+		b = append(b, `"compute `...)
+		b = strconv.AppendInt(b, int64(e.Iter), 10)
+		b = append(b, '"')
 	case EvCycleStart, EvCycleEnd, EvEval, EvAggregate:
-		name = fmt.Sprintf("%s %d", e.Kind, e.Cycle)
-		if e.Kind == EvCycleEnd || e.Kind == EvEval {
-			args["test_loss"] = jsonFloat(e.Loss)
-			args["test_accuracy"] = jsonFloat(e.Acc)
-		}
-	}
-	ev := map[string]any{"name": name, "cat": string(e.Kind), "pid": 1, "tid": tid,
-		"ts": jsonFloat(us(e.Time)), "args": args}
-	switch e.Kind {
-	case EvDownlink, EvCompute, EvUplink, EvLinkDown:
-		ev["ph"] = "X"
-		ev["dur"] = jsonFloat(us(e.Dur))
-	case EvCycleStart, EvCycleEnd, EvRunEnd, EvEval:
-		ev["ph"] = "i"
-		ev["s"] = "g"
+		b = appendJSONString(b, fmt.Sprintf("%s %d", e.Kind, e.Cycle))
 	default:
-		ev["ph"] = "i"
-		ev["s"] = "t"
+		b = appendJSONString(b, string(e.Kind))
 	}
-	r.obj(ev)
+	switch {
+	case span:
+		b = append(b, `,"ph":"X","pid":1`...)
+	case e.Kind == EvCycleStart || cycleEnd || e.Kind == EvRunEnd:
+		b = append(b, `,"ph":"i","pid":1,"s":"g"`...)
+	default:
+		b = append(b, `,"ph":"i","pid":1,"s":"t"`...)
+	}
+	b = append(b, `,"tid":`...)
+	b = strconv.AppendInt(b, int64(tid), 10)
+	b = append(b, `,"ts":`...)
+	b = appendJSONFloat(b, us(e.Time))
+	b = append(b, '}')
+	r.obj(b)
+	r.buf = b
 	return r.err
 }
 

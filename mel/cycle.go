@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/mel-des/mel-des/policy"
 	"github.com/mel-des/mel-des/sim"
@@ -14,19 +15,23 @@ import (
 //	t0            start: read every live learner's channel, build the Problem, call the policy,
 //	              hand out the samples, start each included learner's round, arm the deadline
 //	t0+down       a round's downlink ends: its first local iteration starts
-//	…             each iteration's end is an event; there the real epoch's result is collected
+//	…             each iteration's end is an event
 //	…             after tau_k iterations the uplink starts; its end is the learner's arrival
-//	min(all arrived, t0+T)   end: average the arrived models, evaluate, record
+//	min(all arrived, t0+T)   end: train, average the arrived models, evaluate, record
 //
 // A battery that empties, at an instant computed when a phase starts, is an event too: the
 // learner stops there, its pending event is cancelled and it takes no further part.
 //
-// The real training runs ahead on the mlcore pool: at the cycle start each included learner's
-// tau_k epochs are queued (learning.start); the event that ends iteration j blocks until epoch
-// j is done (Run.WaitEpoch). An epoch depends only on the learner's copy of the global model,
-// its samples and its own random stream, never on timing, and the kernel consumes results in
-// simulated-time order, so every output is bit-identical whatever the worker count or
-// GOMAXPROCS. Work of a learner that dies or misses the deadline is stopped and discarded.
+// The real training happens at the cycle's end, streamed (stream.go): an epoch depends only on
+// the global model, the learner's samples and its own random stream, never on timing, and the
+// timing never on training, so the kernel plays the cycle without training and the recording
+// holds the trace from the first compute event on, each compute event with a ticket for its
+// loss. At the end every learner that completed iterations is trained for exactly those, in
+// learner-id order over the pool, the arrived models are averaged in that order, the tickets
+// are filled and the held events go out in their order. Every output is bit-identical whatever
+// the worker count or GOMAXPROCS, and memory does not grow with the learners' models. Of a
+// cycle interrupted before its end, the trace keeps only the events sent before its first
+// compute event, and the other records nothing.
 
 // deadlineSlack is the relative slack of the deadline: a learner whose upload completes within
 // T·(1+deadlineSlack) of the cycle start is on time. The policies meet T exactly in their own
@@ -91,9 +96,10 @@ func (s *System) startCycle() {
 	// iterations and uploads the model, racing the deadline.
 	idx := s.learn.assign(s.st, c.n, members, plan)
 	w := s.world
-	_, observes := s.pol.(policy.IterationObserver)
-	_, revises := s.pol.(policy.Reviser)
-	reactive := observes || revises
+	room := 0 // the most iterations a revision may give a learner
+	if _, revises := s.pol.(policy.Reviser); revises {
+		room = slices.Max(plan.Tau) + s.cfg.Staleness
+	}
 	for i, k := range members {
 		tau, d := plan.Tau[i], plan.D[i]
 		if tau == 0 {
@@ -114,13 +120,7 @@ func (s *System) startCycle() {
 		rec.ComputePlanned = float64(tau) * l.cpu.IterTime(w.touched(d), w.cm)
 		rec.UpPlanned = w.modelBits / rec.RateBps
 		_, rec.EnergyPlannedJ = prob.Usage(i, tau, d)
-		r.idx, r.rng = idx[i], s.st.sub(streamTrain, c.n, k)
-		r.lockstep = reactive
-		epochs := tau
-		if reactive {
-			epochs = 1
-		}
-		r.run = s.learn.start(k, r.idx, r.rng, epochs)
+		r.idx, r.loss = idx[i], nanLosses(tau, room)
 		r.begin(down)
 	}
 	c.deadline = s.k.ScheduleAt(sim.Time(t0+s.cfg.Deadline*(1+deadlineSlack)), c.expire)
@@ -170,22 +170,19 @@ func (c *cycle) expire() {
 	c.end()
 }
 
-// end averages the models that arrived (weights: samples trained), evaluates the new global
-// model, records the cycle and starts the next one.
+// end trains the learners for the iterations they completed, averages the models that
+// arrived (weights: samples trained), evaluates the new global model, records the cycle and
+// starts the next one.
 func (c *cycle) end() {
 	s := c.s
 	c.ended = true
 	now := s.now()
-	var arrived []int
-	var weights []float64
 	cr := CycleRecord{Cycle: c.n, Start: c.t0, End: now, Objective: c.plan.Objective,
 		Died: c.deaths, Loss: nan, Accuracy: nan}
+	var jobs []trainJob
 	for k, r := range c.rounds {
 		if r == nil {
 			continue
-		}
-		if r.run != nil {
-			r.run.Wait() // stopped runs end after their epoch in flight; the model is reused next cycle
 		}
 		cr.Planned++
 		cr.TauPlanned += r.rec.TauPlanned
@@ -193,18 +190,31 @@ func (c *cycle) end() {
 		r.rec.SamplesTrained = int64(r.rec.TauDone) * int64(s.world.touched(r.n))
 		cr.SamplesTrained += r.rec.SamplesTrained
 		cr.EnergyJ += r.rec.EnergyJ
+		var weight float64
 		if r.rec.Outcome == OnTime {
 			cr.Arrived++
 			cr.TauDone += r.rec.TauDone
-			if r.n > 0 {
-				arrived = append(arrived, k)
-				weights = append(weights, float64(r.n))
-			}
+			weight = float64(r.n)
 		} else {
 			cr.Misses++
 		}
+		if r.rec.TauDone > 0 {
+			jobs = append(jobs, trainJob{k: k, idx: r.idx, epochs: r.rec.TauDone, losses: r.loss, weight: weight})
+		}
 	}
-	s.learn.aggregate(arrived, weights)
+	if !s.learn.stream(s.st, c.n, jobs, s.stop) { // interrupted: the cycle leaves no trace
+		s.rec.drop()
+		s.interrupt()
+		return
+	}
+	for _, j := range jobs {
+		c.recs[j.k].TrainLoss = j.losses[j.epochs-1]
+	}
+	s.rec.flush()
+	if s.rec.err != nil {
+		s.k.Stop()
+		return
+	}
 	cr.Loss, cr.Accuracy = s.learn.evaluate()
 	for k, l := range s.world.learners {
 		if !l.dead {
@@ -228,12 +238,25 @@ func (c *cycle) end() {
 	}
 }
 
-// abandon stops the training of an unfinished cycle and waits for it, so that no goroutine
-// works for the system after Run returns.
+// nanLosses returns n training losses not known yet, with room for up to room: a reactive
+// policy may raise a learner's iterations, never beyond the cycle's highest planned tau plus
+// the staleness window, and the held events point into this slice, so it must not move.
+func nanLosses(n, room int) []float64 {
+	l := make([]float64, max(n, room))
+	for i := range l {
+		l[i] = nan
+	}
+	return l[:n]
+}
+
+// abandon forgets the events an unfinished cycle holds back and stops any training run ahead
+// of the simulation, waiting for it, so that no goroutine works for the system after Run
+// returns. (The synchronous cycle trains only in end, which waits for its workers itself.)
 func (c *cycle) abandon() {
 	if c == nil || c.ended {
 		return
 	}
+	c.s.rec.drop()
 	for _, r := range c.rounds {
 		if r != nil && r.run != nil {
 			r.run.Stop()

@@ -14,12 +14,13 @@
 //
 //   - world.go: the physical side — learners' hardware, batteries, positions, links, energy
 //     caps — and the coefficients the policy sees;
-//   - learning.go: the learning side — data, FL partitions, the global model, the learners'
-//     model buffers, the worker pool, aggregation and evaluation;
+//   - learning.go, stream.go: the learning side — data, FL partitions, the global model, the
+//     worker pool, evaluation, and the streamed training of a cycle's learners, which holds
+//     a few model buffers per worker and one accumulator whatever the number of learners;
 //   - round.go: one learner's work given by a plan — download, tau local iterations, upload —
 //     as kernel events, with energy drawn as it is spent and a battery that can empty;
 //   - cycle.go: the global cycle of Algorithm 1 — plan, hand out samples, start the rounds,
-//     cut them at the deadline, aggregate, evaluate, record;
+//     cut them at the deadline, train and aggregate, evaluate, record;
 //   - record.go, output.go, writers.go, chrome.go: the records, the Recorder interfaces
 //     (a writer implements the record kinds it wants), the registry of output formats and
 //     the CSV, JSON Lines and Chrome trace-event writers;
@@ -32,6 +33,7 @@
 //     aggregations and their CSV writers.
 //
 // Outputs depend only on the Config: every stochastic component draws from its own stream
-// seeded by Config.Seed, and the real training, although it runs on a worker pool, is
-// consumed in simulated-time order, so the worker count and GOMAXPROCS change nothing.
+// seeded by Config.Seed, a learner's training depends only on the global model, its samples
+// and its stream, and the models are averaged in learner order, so the worker count and
+// GOMAXPROCS change nothing.
 package mel

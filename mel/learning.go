@@ -11,8 +11,9 @@ import (
 )
 
 // learning is the learning side of a run: the data, each learner's local data set in FL
-// mode, the global model, the learners' model buffers and the worker pool that trains them.
-// It knows nothing of time, radios or energy.
+// mode, the global model, the model buffers and the accumulator of streamed training
+// (stream.go) and the worker pool that trains them. It knows nothing of time, radios or
+// energy.
 type learning struct {
 	cfg    *Config
 	src    dataset.Source
@@ -22,7 +23,9 @@ type learning struct {
 	train, test *mlcore.Dataset
 	local       [][]int // FL: each learner's own sample indices
 	global      *mlcore.MLP
-	models      []*mlcore.MLP // each learner's copy of the model, reused every cycle
+	models      []*mlcore.MLP       // start: a learner's own copy of the model, made on first use
+	bufs        *buffers            // stream: model buffers, at most buffersPerWorker per worker
+	acc         *mlcore.Accumulator // stream: the running weighted sum of the arrived models
 	pool        *mlcore.Pool
 	ownPool     bool
 	sgd         mlcore.SGD
@@ -100,13 +103,12 @@ func (ln *learning) localSizes() []int {
 func (ln *learning) setup(st streams, K int) error {
 	ln.global = mlcore.NewMLP(ln.layers, st.seedOf(streamModel, 0))
 	ln.models = make([]*mlcore.MLP, K)
-	for k := range ln.models {
-		ln.models[k] = ln.global.Clone()
-	}
 	if ln.pool == nil {
 		ln.pool = mlcore.NewPool(ln.cfg.Workers)
 		ln.ownPool = true
 	}
+	ln.bufs = newBuffers(ln.global, buffersPerWorker*ln.pool.Workers())
+	ln.acc = mlcore.NewAccumulator(ln.global)
 	ln.sgd = ln.cfg.Model.sgd()
 	return nil
 }
@@ -138,8 +140,14 @@ func (ln *learning) assign(st streams, n int, members []int, plan policy.Plan) [
 }
 
 // start gives learner k a copy of the global model and queues its epochs real epochs over
-// the samples idx, drawing from rng. It returns nil when training is switched off.
+// the samples idx, drawing from rng, to run ahead of the simulation (Run.WaitEpoch). It
+// returns nil when training is switched off. The copy is the learner's own, kept for the
+// run: the synchronous cycle does not use start but streams its training (stream.go), which
+// holds no model per learner.
 func (ln *learning) start(k int, idx []int, rng *rand.Rand, epochs int) *mlcore.Run {
+	if ln.models[k] == nil {
+		ln.models[k] = ln.global.Clone()
+	}
 	ln.models[k].CopyFrom(ln.global)
 	if ln.skip {
 		return nil

@@ -228,6 +228,9 @@ func (c *cycle) revised(r *round, tau int, note string) { r.revise(tau, note) }
 // revise records that r's work is now tau iterations.
 func (r *round) revise(tau int, note string) {
 	r.tau = tau
+	if r.loss != nil && tau > len(r.loss) { // streamed: the losses of the added iterations
+		r.loss = r.loss[:tau] // within the room nanLosses made; the held events point into it
+	}
 	r.rec.TauRevised = tau
 	r.rec.Revisions++
 	r.s.rec.event(Event{Time: r.s.now(), Kind: EvRevise, Cycle: r.cycle, Learner: r.l.id, Note: note})

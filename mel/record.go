@@ -181,20 +181,71 @@ func (rs Recorders) Close() error {
 // recording delivers a run's records to its recorder, remembering the first error. An error
 // from the event trace stops the kernel at once; the other records' errors stop the run at
 // the end of the cycle.
+//
+// A compute event whose training loss is not known yet (the synchronous cycle trains at its
+// end, stream.go) is held with a ticket, the place the loss will be written to; every event
+// after it is held behind it, so that the trace keeps the simulated-time order. flush sends
+// the held events once the losses are in; drop forgets them (an interrupted cycle).
 type recording struct {
-	ev  EventRecorder
-	lr  LearnerRecorder
-	cr  CycleRecorder
-	err error
-	k   interface{ Stop() }
+	ev     EventRecorder
+	lr     LearnerRecorder
+	cr     CycleRecorder
+	err    error
+	k      interface{ Stop() }
+	held   []heldEvent // events waiting for a loss, or behind one, in order
+	traceN int         // learner events only for learners below traceN; < 0: all
 }
 
-func newRecording(r Recorder, k interface{ Stop() }) *recording {
-	rec := &recording{k: k}
-	rec.ev, _ = r.(EventRecorder)
+// heldEvent is an event waiting to be sent; loss, if not nil, is its ticket.
+type heldEvent struct {
+	e    Event
+	loss *float64
+}
+
+// traceLimit is the setting of WithTraceLearners; the zero value traces every learner.
+type traceLimit struct {
+	set bool
+	n   int
+}
+
+// WithTraceLearners limits the event trace to the learners 0 .. n−1: the events of the other
+// learners are not recorded (the orchestrator's and the cycles' always are), so that a run of
+// many learners can keep a trace of a few of them. It changes nothing else: the per-learner
+// and per-cycle records still cover every learner. Without it every learner is traced.
+// Panics if n < 0.
+func WithTraceLearners(n int) Option {
+	if n < 0 {
+		panic("mel: WithTraceLearners: negative learner count")
+	}
+	return func(s *System) { s.trace = traceLimit{set: true, n: n} }
+}
+
+func newRecording(r Recorder, k interface{ Stop() }, lim traceLimit) *recording {
+	rec := &recording{k: k, traceN: -1}
+	if lim.set {
+		rec.traceN = lim.n
+	}
+	if wantsEvents(r) { // else nothing is held: a run that writes no trace keeps no events
+		rec.ev, _ = r.(EventRecorder)
+	}
 	rec.lr, _ = r.(LearnerRecorder)
 	rec.cr, _ = r.(CycleRecorder)
 	return rec
+}
+
+// wantsEvents reports whether r receives the event trace: Recorders implements
+// EventRecorder for any members, so it wants events if one of them does.
+func wantsEvents(r Recorder) bool {
+	if rs, ok := r.(Recorders); ok {
+		for _, m := range rs {
+			if wantsEvents(m) {
+				return true
+			}
+		}
+		return false
+	}
+	_, ok := r.(EventRecorder)
+	return ok
 }
 
 func (r *recording) keep(err error) {
@@ -203,10 +254,51 @@ func (r *recording) keep(err error) {
 	}
 }
 
+// traced reports whether e goes into the event trace.
+func (r *recording) traced(e Event) bool {
+	return r.ev != nil && (r.traceN < 0 || e.Learner < r.traceN)
+}
+
 func (r *recording) event(e Event) {
-	if r.ev == nil {
+	if !r.traced(e) {
 		return
 	}
+	if len(r.held) > 0 {
+		r.held = append(r.held, heldEvent{e: e})
+		return
+	}
+	r.send(e)
+}
+
+// eventPending records e, whose Loss is to be read from *loss when the held events are
+// flushed.
+func (r *recording) eventPending(e Event, loss *float64) {
+	if r.traced(e) {
+		r.held = append(r.held, heldEvent{e: e, loss: loss})
+	}
+}
+
+// flush sends the held events, with their losses, and stops at the first error.
+func (r *recording) flush() {
+	for i, h := range r.held {
+		if h.loss != nil {
+			h.e.Loss = *h.loss
+		}
+		r.held[i] = heldEvent{}
+		if r.err == nil {
+			r.send(h.e)
+		}
+	}
+	r.held = r.held[:0]
+}
+
+// drop forgets the held events.
+func (r *recording) drop() {
+	clear(r.held)
+	r.held = r.held[:0]
+}
+
+func (r *recording) send(e Event) {
 	if err := r.ev.Event(e); err != nil && r.err == nil {
 		r.err = err
 		r.k.Stop()

@@ -26,18 +26,19 @@ type round struct {
 	tau   int     // local iterations to do: the plan's, or a reactive policy's revision
 	n     int     // samples actually trained (FL: min(d_k, local data))
 	run   *mlcore.Run
-	// With a reactive policy the number of iterations is known only as they complete, so
-	// the real training goes in lock step: one epoch is queued at a time (lockstep), and
-	// epoch0 counts the epochs of the runs before the current one.
+	// With a reactive policy in the asynchronous schedule the number of iterations is known
+	// only as they complete, so the real training goes in lock step: one epoch is queued at
+	// a time (lockstep), and epoch0 counts the epochs of the runs before the current one.
 	lockstep bool
 	epoch0   int
-	idx      []int
-	rng      *rand.Rand
-	phase    EventKind // the phase in progress
-	start    float64   // when it started
-	iter     int       // compute: 1-based iteration in progress
-	power    float64   // watts drawn from the battery during the phase
-	bits     float64   // transfer: bits to move
+	idx      []int      // the samples: trained at the cycle's end (streamed), or on the pool
+	rng      *rand.Rand // asynchronous: the round's training stream
+	loss     []float64  // streamed: the iterations' training losses, filled at the cycle's end
+	phase    EventKind  // the phase in progress
+	start    float64    // when it started
+	iter     int        // compute: 1-based iteration in progress
+	power    float64    // watts drawn from the battery during the phase
+	bits     float64    // transfer: bits to move
 	ev       sim.Handle
 	done     bool // arrived, late or dead
 }
@@ -165,6 +166,10 @@ func (r *round) closePhase(cut bool) {
 			e.Loss = loss
 			r.rec.TrainLoss = loss
 		}
+	} else if !cut && r.loss != nil {
+		// Trained at the cycle's end: the event waits there for its loss.
+		r.s.rec.eventPending(e, &r.loss[r.iter-1])
+		return
 	}
 	r.s.rec.event(e)
 }

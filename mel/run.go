@@ -72,6 +72,9 @@ type System struct {
 	aggKind aggregate.Kind // the aggregation scheme (its aggregator is learning's)
 	as      *asyncRun      // the asynchronous schedule; nil in the synchronous one
 	more    moreRecording  // rounds, evaluations and aggregations; set by Run
+
+	trace traceLimit      // WithTraceLearners
+	stop  <-chan struct{} // Run's ctx.Done(), which streamed training polls
 }
 
 // Option changes how New builds a System.
@@ -186,10 +189,13 @@ func (s *System) now() float64 { return float64(s.k.Now()) }
 
 // Run simulates the configured cycles, sending records to rec (nil: none), and returns the
 // summary. It ends early, cleanly and with the reason in Summary.Reason, when every battery is
-// empty or the policy finds no feasible plan. Cancelling ctx stops the run at the next event
+// empty or the policy finds no feasible plan. Cancelling ctx stops the run at the next event,
+// or, while a cycle's learners are trained at its end, before the next learner
 // (Summary.Reason = ReasonInterrupted, error ctx.Err()); the records up to the last completed
-// cycle have been delivered. Run does not close rec: the caller does, also after an error, so
-// that the files are complete. A System runs once; Close it afterwards.
+// cycle have been delivered, the trace events the unfinished cycle held back for its training
+// losses are dropped, and no worker is busy for the system when Run returns. Run does not
+// close rec: the caller does, also after an error, so that the files are complete. A System
+// runs once; Close it afterwards.
 func (s *System) Run(ctx context.Context, rec Recorder) (Summary, error) {
 	if s.rec != nil {
 		return Summary{}, errors.New("mel: a System runs only once")
@@ -197,7 +203,7 @@ func (s *System) Run(ctx context.Context, rec Recorder) (Summary, error) {
 	if rec == nil {
 		rec = Recorders(nil)
 	}
-	s.rec = newRecording(rec, s.k)
+	s.rec = newRecording(rec, s.k, s.trace)
 	if err := s.learn.loadData(s.st, len(s.world.learners)); err != nil {
 		return Summary{}, err
 	}
@@ -210,6 +216,7 @@ func (s *System) Run(ctx context.Context, rec Recorder) (Summary, error) {
 	// handler, a recorder) is then seen at the very next event, never some events later.
 	// A non-blocking receive from a closed or nil channel costs a few nanoseconds.
 	done := ctx.Done()
+	s.stop = done
 	s.watchLinks()
 	s.k.Schedule(0, s.start)
 	for !s.done && s.rec.err == nil {

@@ -122,64 +122,98 @@ func (r *LearnersCSV) Learner(l LearnerRecord) error {
 		strconv.FormatInt(l.SamplesTrained, 10), strconv.Itoa(l.TauRevised), strconv.Itoa(l.Revisions)})
 }
 
-// jsonFloat marshals NaN and ±Inf, which JSON cannot represent, as null.
-type jsonFloat float64
+// The two traces are written with hand-made encoders: encoding/json's reflection (and, for
+// the Chrome trace, a map per event) took most of the wall time of a cycle of many learners.
+// They write exactly what encoding/json wrote for the same values (writers_test.go keeps that
+// encoding as the reference): the same field order, omitted zero fields, number format, and
+// string escaping, which is delegated to encoding/json for any string that needs escaping.
 
-func (f jsonFloat) MarshalJSON() ([]byte, error) {
-	v := float64(f)
+// appendJSONFloat appends v as JSON: the shortest 'g' form that reads back exactly, and null
+// for NaN and ±Inf, which JSON cannot represent.
+func appendJSONFloat(b []byte, v float64) []byte {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return []byte("null"), nil
+		return append(b, "null"...)
 	}
-	return strconv.AppendFloat(nil, v, 'g', -1, 64), nil
+	return strconv.AppendFloat(b, v, 'g', -1, 64)
 }
 
-// jsonEvent is the JSON Lines form of an Event; zero-valued optional fields are omitted.
-type jsonEvent struct {
-	Time    jsonFloat  `json:"t"`
-	Dur     jsonFloat  `json:"dur,omitempty"`
-	Kind    EventKind  `json:"kind"`
-	Cycle   int        `json:"cycle"`
-	Learner int        `json:"learner"`
-	Iter    int        `json:"iter,omitempty"`
-	Bits    jsonFloat  `json:"bits,omitempty"`
-	EnergyJ jsonFloat  `json:"energy_j,omitempty"`
-	Loss    *jsonFloat `json:"loss,omitempty"`
-	Acc     *jsonFloat `json:"acc,omitempty"`
-	Cut     bool       `json:"cut,omitempty"`
-	Note    string     `json:"note,omitempty"`
+// appendJSONString appends s as a JSON string, escaped as encoding/json escapes it (with
+// HTML escaping, its default).
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // a string always marshals
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
-func toJSONEvent(e Event) jsonEvent {
-	j := jsonEvent{Time: jsonFloat(e.Time), Dur: jsonFloat(e.Dur), Kind: e.Kind, Cycle: e.Cycle,
-		Learner: e.Learner, Iter: e.Iter, Bits: jsonFloat(e.Bits), EnergyJ: jsonFloat(e.EnergyJ),
-		Cut: e.Cut, Note: e.Note}
+// appendEventJSON appends the JSON Lines form of e and a newline: t, dur (if not 0), kind,
+// cycle, learner, iter, bits, energy_j (if not 0), loss (compute, cycle-end and eval
+// events), acc (cycle-end and eval), cut (if true), note (if not empty).
+func appendEventJSON(b []byte, e Event) []byte {
+	b = append(b, `{"t":`...)
+	b = appendJSONFloat(b, e.Time)
+	if e.Dur != 0 {
+		b = append(b, `,"dur":`...)
+		b = appendJSONFloat(b, e.Dur)
+	}
+	b = append(b, `,"kind":`...)
+	b = appendJSONString(b, string(e.Kind))
+	b = append(b, `,"cycle":`...)
+	b = strconv.AppendInt(b, int64(e.Cycle), 10)
+	b = append(b, `,"learner":`...)
+	b = strconv.AppendInt(b, int64(e.Learner), 10)
+	if e.Iter != 0 {
+		b = append(b, `,"iter":`...)
+		b = strconv.AppendInt(b, int64(e.Iter), 10)
+	}
+	if e.Bits != 0 {
+		b = append(b, `,"bits":`...)
+		b = appendJSONFloat(b, e.Bits)
+	}
+	if e.EnergyJ != 0 {
+		b = append(b, `,"energy_j":`...)
+		b = appendJSONFloat(b, e.EnergyJ)
+	}
 	if e.Kind == EvCompute || e.Kind == EvCycleEnd || e.Kind == EvEval {
-		l := jsonFloat(e.Loss)
-		j.Loss = &l
+		b = append(b, `,"loss":`...)
+		b = appendJSONFloat(b, e.Loss)
 	}
 	if e.Kind == EvCycleEnd || e.Kind == EvEval {
-		a := jsonFloat(e.Acc)
-		j.Acc = &a
+		b = append(b, `,"acc":`...)
+		b = appendJSONFloat(b, e.Acc)
 	}
-	return j
+	if e.Cut {
+		b = append(b, `,"cut":true`...)
+	}
+	if e.Note != "" {
+		b = append(b, `,"note":`...)
+		b = appendJSONString(b, e.Note)
+	}
+	return append(b, "}\n"...)
 }
 
 // TraceJSONL writes every trace event as one JSON object per line.
 type TraceJSONL struct {
 	w   *bufio.Writer
-	enc *json.Encoder
+	buf []byte
 }
 
 var _ EventRecorder = (*TraceJSONL)(nil)
 
 // NewTraceJSONL returns a recorder writing the event trace as JSON Lines to w.
-func NewTraceJSONL(w io.Writer) *TraceJSONL {
-	bw := bufio.NewWriter(w)
-	return &TraceJSONL{w: bw, enc: json.NewEncoder(bw)}
-}
+func NewTraceJSONL(w io.Writer) *TraceJSONL { return &TraceJSONL{w: bufio.NewWriter(w)} }
 
 // Event implements EventRecorder.
-func (r *TraceJSONL) Event(e Event) error { return r.enc.Encode(toJSONEvent(e)) }
+func (r *TraceJSONL) Event(e Event) error {
+	r.buf = appendEventJSON(r.buf[:0], e)
+	_, err := r.w.Write(r.buf)
+	return err
+}
 
 // Close flushes.
 func (r *TraceJSONL) Close() error { return r.w.Flush() }

@@ -176,10 +176,7 @@ func Average(dst *MLP, models []*MLP, weights []float64) {
 			if weights[k] == 0 {
 				continue
 			}
-			w := weights[k] / total
-			for i, x := range mk.params[lo:hi] {
-				a[i] += w * float64(x)
-			}
+			addScaled(a, weights[k]/total, mk.params[lo:hi])
 		}
 		for i := range a {
 			dst.params[lo+i] = float32(a[i])

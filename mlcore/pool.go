@@ -113,6 +113,10 @@ func (p *Pool) Submit(job func()) *Future {
 	return f
 }
 
+// Go queues job to run on a worker with that worker's Workspace and returns at once. The job
+// must not wait for another job of the pool. Panics if the pool is closed.
+func (p *Pool) Go(job func(*Workspace)) { p.enqueue(job) }
+
 // Evaluate is the package's Evaluate with the test set's chunks spread over
 // the pool; it returns exactly the same values. It blocks until done, so it
 // must not be called from inside a pool job.

@@ -41,6 +41,9 @@ func (s *Scenario) TOML(name FileNamer) string {
 	w.config(s.Config, name)
 	w.table("output")
 	w.kv("files", s.Output.Files)
+	if n := s.Output.TraceLearners; n != nil {
+		w.kv("trace_learners", *n)
+	}
 	return w.String()
 }
 

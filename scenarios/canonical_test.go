@@ -32,7 +32,7 @@ func TestCanonical(t *testing.T) {
 			t.Errorf("Canonical lacks %q", want)
 		}
 	}
-	for _, o := range []Override{{"simulation.workers", "3"}, {"name", "x"}, {"output.dir", "elsewhere"}, {"output.files", "[]"}} {
+	for _, o := range []Override{{"simulation.workers", "3"}, {"name", "x"}, {"output.dir", "elsewhere"}, {"output.files", "[]"}, {"output.trace_learners", "3"}} {
 		n, err := a.With(o)
 		if err != nil {
 			t.Fatal(err)
@@ -70,7 +70,7 @@ func TestTOMLRoundTrip(t *testing.T) {
 	cases["quickstart"] = []Override{{"radio.bandwidth_mhz", "7.3"}, {"learners[0].tx_power_dbm", "17.3"},
 		{"learners[1].cpu_ghz", "1.234567"}, {"simulation.energy_spread_j", "0.1"}, {"model.hidden", "[]"},
 		{"policy.allow_exclusion", "true"}, {"learners[2].mobility.model", "gauss-markov"},
-		{"learners[2].mobility.alpha", "0.3"}, {"output.files", `["cycles"]`}, {"model.local_update", "steps"}, {"model.local_steps", "7"}, {"description", "a\ttab, \"quotes\" and \\ back\nslash"}}
+		{"learners[2].mobility.alpha", "0.3"}, {"output.files", `["cycles"]`}, {"model.local_update", "steps"}, {"model.local_steps", "7"}, {"output.trace_learners", "7"}, {"description", "a\ttab, \"quotes\" and \\ back\nslash"}}
 	for name, ov := range cases {
 		s := loadT(t, name)
 		if ov != nil {
@@ -96,7 +96,7 @@ func TestTOMLRoundTrip(t *testing.T) {
 			continue
 		}
 		if !reflect.DeepEqual(normalised(t, r.Config), normalised(t, s.Config)) || r.Name != s.Name || r.Description != s.Description ||
-			!reflect.DeepEqual(r.Output.Files, s.Output.Files) {
+			!reflect.DeepEqual(r.Output.Files, s.Output.Files) || !reflect.DeepEqual(r.Output.TraceLearners, s.Output.TraceLearners) {
 			t.Errorf("%s: the written scenario reads back differently:\n%+v\nwant\n%+v\n%s", name, r.Config, s.Config, text)
 		}
 		if r.Hash() != s.Hash() {

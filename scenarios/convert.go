@@ -241,6 +241,10 @@ func (d *decoder) output(t *table, sched mel.Schedule) Output {
 		d.problem(d.at(t.full("dir")), "a directory name cannot contain a NUL byte")
 		out.Dir = ""
 	}
+	var n int
+	if t.int("trace_learners", 0, maxLearners, &n) {
+		out.TraceLearners = &n
+	}
 	it, ok := t.get("files", false)
 	if !ok {
 		return out

@@ -45,6 +45,11 @@ type Scenario struct {
 type Output struct {
 	Dir   string   // output directory relative to the working directory; "" = the CLI picks runs/NAME-TIMESTAMP
 	Files []string // a subset of OutputFiles, in that order
+
+	// TraceLearners limits the event traces to the learners 0 .. *TraceLearners−1 (the
+	// orchestrator's and the cycles' events are always written; see mel.WithTraceLearners);
+	// nil = every learner.
+	TraceLearners *int
 }
 
 // OutputFiles returns the names of every registered output format (mel.Outputs) in

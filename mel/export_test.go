@@ -1,0 +1,4 @@
+package mel
+
+// CellConfig is cellConfig for the external tests.
+var CellConfig = cellConfig
