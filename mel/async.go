@@ -34,9 +34,10 @@ import (
 // a round depend only on the copy of the global model taken at its start, its samples and
 // its own random stream (per learner and round), and the kernel consumes them in
 // simulated-time order, so outputs do not depend on the worker count. Memory: the global
-// model, one model per learner (as in the synchronous schedule) and, for an aggregator
-// that merges deltas (fedbuff), one copy of the global model per round in flight — at most
-// Async.Concurrency — plus the aggregator's buffer.
+// model, one model per round in flight (a round's buffer is reused by the next round once it
+// ends) — so at most Async.Concurrency, the knob that bounds memory for many learners — and,
+// for an aggregator that merges deltas (fedbuff), one base copy of the global model per
+// round in flight plus the aggregator's buffer.
 
 // ReasonHorizon and ReasonAggregations are Summary.Reason of an asynchronous run that
 // reached its time horizon or its number of aggregations.
@@ -334,6 +335,7 @@ func (a *asyncRun) endRound(k int) {
 	if r.run != nil {
 		r.run.Wait()
 	}
+	a.s.learn.release(k)
 	if st.base != nil {
 		a.bases = append(a.bases, st.base)
 		st.base = nil

@@ -24,6 +24,7 @@ type learning struct {
 	local       [][]int // FL: each learner's own sample indices
 	global      *mlcore.MLP
 	models      []*mlcore.MLP       // start: a learner's own copy of the model, made on first use
+	free        []*mlcore.MLP       // asynchronous: buffers of rounds that ended, for the next ones
 	bufs        *buffers            // stream: model buffers, at most buffersPerWorker per worker
 	acc         *mlcore.Accumulator // stream: the running weighted sum of the arrived models
 	pool        *mlcore.Pool
@@ -146,7 +147,11 @@ func (ln *learning) assign(st streams, n int, members []int, plan policy.Plan) [
 // holds no model per learner.
 func (ln *learning) start(k int, idx []int, rng *rand.Rand, epochs int) *mlcore.Run {
 	if ln.models[k] == nil {
-		ln.models[k] = ln.global.Clone()
+		if n := len(ln.free); n > 0 {
+			ln.models[k], ln.free = ln.free[n-1], ln.free[:n-1]
+		} else {
+			ln.models[k] = ln.global.Clone()
+		}
 	}
 	ln.models[k].CopyFrom(ln.global)
 	if ln.skip {
@@ -163,16 +168,14 @@ func (ln *learning) resume(k int, idx []int, rng *rand.Rand, epochs int) *mlcore
 	return ln.pool.Train(ln.models[k], ln.train, idx, ln.sgd, rng, epochs)
 }
 
-// aggregate merges the learners' models into the global model with the run's aggregator
-// (fedavg: their average, weighted).
-func (ln *learning) aggregate(learners []int, weights []float64) {
-	if ln.skip || len(learners) == 0 {
-		return
+// release returns learner k's model buffer, once its run has ended and its model has been
+// used, for the next round of any learner: the asynchronous schedule holds one model per
+// round in flight, not one per learner.
+func (ln *learning) release(k int) {
+	if m := ln.models[k]; m != nil {
+		ln.free = append(ln.free, m)
+		ln.models[k] = nil
 	}
-	for i, k := range learners {
-		ln.agg.Add(ln.global, aggregate.Update{Learner: k, Model: ln.models[k], Weight: weights[i]})
-	}
-	ln.agg.Flush(ln.global)
 }
 
 // evaluate returns the global model's test loss and accuracy, NaN when training is off.
