@@ -3,7 +3,6 @@ package aggregate
 import (
 	"errors"
 	"fmt"
-	"sort"
 
 	"github.com/mel-des/mel-des/mlcore"
 	"github.com/mel-des/mel-des/param"
@@ -63,41 +62,27 @@ type Kind struct {
 	New func(p param.Values) (Aggregator, error)
 }
 
-// kinds holds the registered schemes by name. It is filled by init functions and only read
-// afterwards.
-var kinds = map[string]Kind{}
+// kinds holds the registered schemes by name.
+var kinds = param.NewRegistry[Kind]("aggregate: scheme")
 
 // Register makes a scheme available by name. It is meant to be called from init functions
 // and is not safe for concurrent use with the lookups. Panics if the name is empty or taken,
 // New is nil, or the scheme combines with neither schedule.
 func Register(k Kind) {
-	if k.Name == "" || k.New == nil {
-		panic("aggregate: Register with an empty name or a nil New")
+	if k.New == nil {
+		panic("aggregate: Register with a nil New")
 	}
 	if !k.Sync && !k.Async {
 		panic("aggregate: Register: " + k.Name + " combines with no schedule")
 	}
-	if _, dup := kinds[k.Name]; dup {
-		panic("aggregate: Register called twice for " + k.Name)
-	}
-	kinds[k.Name] = k
+	kinds.Add(k.Name, k)
 }
 
 // Kinds returns the names of the registered schemes, sorted.
-func Kinds() []string {
-	names := make([]string, 0, len(kinds))
-	for n := range kinds {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func Kinds() []string { return kinds.Names() }
 
 // Lookup returns the registered scheme called name.
-func Lookup(name string) (Kind, bool) {
-	k, ok := kinds[name]
-	return k, ok
-}
+func Lookup(name string) (Kind, bool) { return kinds.Lookup(name) }
 
 // The schemes a Config without a name uses.
 const (
@@ -170,7 +155,7 @@ func (c Config) Resolve(async bool) (Kind, param.Values, error) {
 func namesFor(async bool) []string {
 	var names []string
 	for _, n := range Kinds() {
-		if k := kinds[n]; async && k.Async || !async && k.Sync {
+		if k, _ := kinds.Lookup(n); async && k.Async || !async && k.Sync {
 			names = append(names, n)
 		}
 	}

@@ -2,7 +2,6 @@ package dataset
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/mel-des/mel-des/mlcore"
@@ -40,38 +39,24 @@ type Kind struct {
 	Open func(p param.Values) (Source, error)
 }
 
-// kinds holds the registered sources by name. It is filled by init functions and only read
-// afterwards.
-var kinds = map[string]Kind{}
+// kinds holds the registered sources by name.
+var kinds = param.NewRegistry[Kind]("dataset: source")
 
 // Register makes a data source available by name. It is meant to be called from init
 // functions and is not safe for concurrent use with the lookups. Panics if the name is empty
 // or taken, or Open is nil.
 func Register(k Kind) {
-	if k.Name == "" || k.Open == nil {
-		panic("dataset: Register with an empty name or a nil Open")
+	if k.Open == nil {
+		panic("dataset: Register with a nil Open")
 	}
-	if _, dup := kinds[k.Name]; dup {
-		panic("dataset: Register called twice for " + k.Name)
-	}
-	kinds[k.Name] = k
+	kinds.Add(k.Name, k)
 }
 
 // Kinds returns the names of the registered sources, sorted.
-func Kinds() []string {
-	names := make([]string, 0, len(kinds))
-	for n := range kinds {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func Kinds() []string { return kinds.Names() }
 
 // Lookup returns the registered source called name.
-func Lookup(name string) (Kind, bool) {
-	k, ok := kinds[name]
-	return k, ok
-}
+func Lookup(name string) (Kind, bool) { return kinds.Lookup(name) }
 
 // DefaultSource is the source of a Config that names none: MNIST.
 const DefaultSource = "mnist"

@@ -70,7 +70,7 @@ func TestRegisterPanics(t *testing.T) {
 	}{
 		{"empty name", Kind{Open: open}, "empty name"},
 		{"nil Open", Kind{Name: "test-nil-open"}, "nil Open"},
-		{"duplicate", Kind{Name: "mnist", Open: open}, "twice for mnist"},
+		{"duplicate", Kind{Name: "mnist", Open: open}, `"mnist" registered twice`},
 	}
 	before := Kinds()
 	for _, tc := range tests {

@@ -3,7 +3,6 @@ package device
 import (
 	"errors"
 	"fmt"
-	"sort"
 
 	"github.com/mel-des/mel-des/param"
 )
@@ -38,41 +37,27 @@ type MobilityModel struct {
 	New func(p param.Values, cell Cell, start Point, seed uint64) (Mobility, error)
 }
 
-// mobilityModels holds the registered models by name. It is filled by init functions and only
-// read afterwards.
-var mobilityModels = map[string]MobilityModel{}
+// mobilityModels holds the registered models by name.
+var mobilityModels = param.NewRegistry[MobilityModel]("device: mobility model")
 
 // RegisterMobility makes a mobility model available by name. It is meant to be called from
 // init functions and is not safe for concurrent use with the lookups. Panics if the name is
 // empty or taken, New is nil, or ImpliedBy is not one of the model's parameters.
 func RegisterMobility(m MobilityModel) {
-	if m.Name == "" || m.New == nil {
-		panic("device: RegisterMobility with an empty name or a nil New")
-	}
-	if _, dup := mobilityModels[m.Name]; dup {
-		panic("device: RegisterMobility called twice for " + m.Name)
+	if m.New == nil {
+		panic("device: RegisterMobility with a nil New")
 	}
 	if _, ok := param.Lookup(m.Params, m.ImpliedBy); m.ImpliedBy != "" && !ok {
 		panic("device: mobility model " + m.Name + ": ImpliedBy names no parameter")
 	}
-	mobilityModels[m.Name] = m
+	mobilityModels.Add(m.Name, m)
 }
 
 // MobilityModels returns the names of the registered mobility models, sorted.
-func MobilityModels() []string {
-	names := make([]string, 0, len(mobilityModels))
-	for n := range mobilityModels {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func MobilityModels() []string { return mobilityModels.Names() }
 
 // LookupMobility returns the registered model called name.
-func LookupMobility(name string) (MobilityModel, bool) {
-	m, ok := mobilityModels[name]
-	return m, ok
-}
+func LookupMobility(name string) (MobilityModel, bool) { return mobilityModels.Lookup(name) }
 
 // StaticModel is the name of the model of a learner that never moves, the default.
 const StaticModel = "static"

@@ -120,7 +120,7 @@ func TestRegisterMobilityPanics(t *testing.T) {
 	}{
 		{"empty name", MobilityModel{New: newStatic}, "empty name"},
 		{"nil New", MobilityModel{Name: "test-nil-new"}, "nil New"},
-		{"duplicate", MobilityModel{Name: StaticModel, New: newStatic}, "twice for static"},
+		{"duplicate", MobilityModel{Name: StaticModel, New: newStatic}, `"static" registered twice`},
 		{"ImpliedBy names no parameter", MobilityModel{Name: "test-implied", New: newStatic, ImpliedBy: "file",
 			Params: []param.Spec{{Key: "trace", Kind: param.File}}}, "ImpliedBy"},
 	}

@@ -1,8 +1,6 @@
 package scenarios
 
 import (
-	"sort"
-
 	"github.com/mel-des/mel-des/aggregate"
 	"github.com/mel-des/mel-des/mel"
 	"github.com/mel-des/mel-des/param"
@@ -42,54 +40,24 @@ func (d *decoder) async(t *table, c *mel.Config) {
 	t.int("concurrency", 0, maxLearners, &c.Async.Concurrency)
 }
 
-// aggregationUsers maps every parameter key of the registered aggregation schemes to the
-// schemes that use it.
-func aggregationUsers() map[string][]string {
-	users := map[string][]string{}
-	for _, name := range aggregate.Kinds() {
-		k, _ := aggregate.Lookup(name)
-		for _, s := range k.Params {
-			users[s.Key] = append(users[s.Key], name)
-		}
-	}
-	return users
-}
+// aggregations is the registry of aggregation schemes, as the decoder sees it.
+var aggregations = registry{names: aggregate.Kinds, params: func(n string) []param.Spec {
+	k, _ := aggregate.Lookup(n)
+	return k.Params
+}}
 
 // aggregation reads [aggregation]: the scheme's name and the keys its registration declares.
 // Whether the scheme combines with the schedule, and the rules between its keys, are checked
 // with the configuration (mel.Check), at aggregation.name and the keys concerned.
 func (d *decoder) aggregation(t *table, c *mel.Config) {
-	users := aggregationUsers()
-	keys := make([]string, 0, len(users))
-	for k := range users {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	t.know(keys...)
 	async := c.Schedule == mel.Asynchronous
 	name := c.Aggregation.NameFor(async)
 	given := t.has("name")
 	if !t.str("name", &name, aggregate.Kinds()...) && given {
+		t.know(aggregations.keys(aggregations.users())...)
 		return
 	}
-	kind, _ := aggregate.Lookup(name)
-	params := param.Values{}
-	for _, k := range keys {
-		if !t.has(k) {
-			continue
-		}
-		s, ok := param.Lookup(kind.Params, k)
-		if !ok {
-			if _, changed := d.sets[t.full("name")]; !changed {
-				it, _ := t.get(k, false)
-				d.problem(item{path: it.path, over: it.over}, "not used by name = %q (used by %s)", name, param.QuoteAll(users[k]))
-			}
-			continue
-		}
-		if v, ok := t.spec(s); ok {
-			params[k] = v
-		}
-	}
+	params := d.pluginParams(t, aggregations, "name", name)
 	if given {
 		c.Aggregation.Name = name
 	}

@@ -105,55 +105,20 @@ func (d *decoder) radio(t *table, r *mel.Radio) {
 	t.float("distance_step_m", positive(1e6), "m", &r.DistanceStepM)
 }
 
-// datasetUsers maps every parameter key of the registered data sources to the sources
-// that use it.
-func datasetUsers() map[string][]string {
-	users := map[string][]string{}
-	for _, name := range dataset.Kinds() {
-		k, _ := dataset.Lookup(name)
-		for _, s := range k.Params {
-			users[s.Key] = append(users[s.Key], name)
-		}
-	}
-	return users
-}
+// datasets is the registry of data sources, as the decoder sees it.
+var datasets = registry{names: dataset.Kinds, params: func(n string) []param.Spec {
+	k, _ := dataset.Lookup(n)
+	return k.Params
+}}
 
 // dataset reads [dataset]: the source and the keys its registration declares, the subsets
 // and, for FL, the partition.
 func (d *decoder) dataset(t *table, data *mel.Data) {
-	users := datasetUsers()
-	keys := make([]string, 0, len(users))
-	for k := range users {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	t.know(keys...)
 	src := data.Source.Name()
 	if t.str("source", &src, dataset.Kinds()...) || !t.has("source") {
-		kind, _ := dataset.Lookup(src)
-		params := param.Values{}
-		for _, k := range keys {
-			if !t.has(k) {
-				continue
-			}
-			s, ok := param.Lookup(kind.Params, k)
-			if !ok {
-				// When an override (a sweep's axis) changes the source, the file's keys of
-				// the source it replaces do not apply: they are ignored, not wrong.
-				if _, changed := d.sets[t.full("source")]; !changed {
-					it, _ := t.get(k, false)
-					d.problem(item{path: it.path, over: it.over}, "not used by source = %q (used by %s)", src, param.QuoteAll(users[k]))
-				}
-				continue
-			}
-			if v, ok := t.spec(s); ok {
-				params[k] = v
-			}
-		}
-		data.Source = dataset.Config{Source: src}
-		if len(params) > 0 {
-			data.Source.Params = params
-		}
+		data.Source = dataset.Config{Source: src, Params: d.pluginParams(t, datasets, "source", src)}
+	} else {
+		t.know(datasets.keys(datasets.users())...)
 	}
 	t.int("train_subset", 0, maxSamples, &data.TrainSubset)
 	t.int("test_subset", 0, maxSamples, &data.TestSubset)

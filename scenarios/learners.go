@@ -195,29 +195,18 @@ func (d *decoder) learnerKeys(t *table, l *mel.Learner, src *learnerSrc, count i
 	return freqs
 }
 
-// mobilityUsers maps every parameter key of the registered mobility models to the models
-// that use it.
-func mobilityUsers() map[string][]string {
-	users := map[string][]string{}
-	for _, name := range device.MobilityModels() {
-		m, _ := device.LookupMobility(name)
-		for _, s := range m.Params {
-			users[s.Key] = append(users[s.Key], name)
-		}
-	}
-	return users
-}
+// mobilities is the registry of mobility models, as the decoder sees it.
+var mobilities = registry{names: device.MobilityModels, params: func(n string) []param.Spec {
+	m, _ := device.LookupMobility(n)
+	return m.Params
+}}
 
 // mobility reads a [learners.mobility] or [learner.mobility] table over m: the model, and the
 // keys its registration declares. A [learner.mobility] table changes the group's values one
 // by one; a model change keeps the values of keys the new model shares with the old one.
 func (d *decoder) mobility(t *table, m *device.MobilityConfig, src *learnerSrc) {
-	users := mobilityUsers()
-	keys := make([]string, 0, len(users))
-	for k := range users {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	users := mobilities.users()
+	keys := mobilities.keys(users)
 	t.know(keys...)
 	var kind string
 	modelOK := t.str("model", &kind, device.MobilityModels()...) || !t.has("model")
