@@ -183,3 +183,11 @@ func parentPath(path string) string {
 	}
 	return ""
 }
+
+// KeyLines maps the key paths of a TOML document to the 1-based line where each is first
+// written, as keyLines does for scenarios; sweep files use it too.
+func KeyLines(src string) map[string]int { return keyLines(src) }
+
+// LineOf returns the line of path in lines (from KeyLines), or of its closest enclosing key
+// that has one, or 0.
+func LineOf(lines map[string]int, path string) int { return lineOf(lines, path) }
