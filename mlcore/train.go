@@ -105,16 +105,7 @@ func (m *MLP) Epoch(data *Dataset, idx []int, cfg SGD, rng *rand.Rand, scratch *
 	if len(idx) == 0 {
 		return 0
 	}
-	m.checkData(data, "Epoch")
-	ws := scratch
-	if ws == nil {
-		ws = new(Workspace)
-	}
-	B := cfg.batch()
-	ws.fit(m.sizes, B)
-	ws.order = append(ws.order[:0], idx...)
-	order := ws.order
-	rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	ws, B, order := m.shuffled(data, idx, cfg, rng, scratch, "Epoch")
 	var total float64
 	prefetch(data, order[:min(B, len(order))])
 	for s := 0; s < len(order); s += B {
@@ -124,6 +115,23 @@ func (m *MLP) Epoch(data *Dataset, idx []int, cfg SGD, rng *rand.Rand, scratch *
 		total += m.step(ws, data, order[s:min(s+B, len(order))], cfg.lr())
 	}
 	return total / float64(len(order))
+}
+
+// shuffled checks the data, readies a workspace (scratch, or a new one) for batches of
+// cfg's size and returns it with the batch size and the samples idx in an order reshuffled
+// from rng (held in the workspace).
+func (m *MLP) shuffled(data *Dataset, idx []int, cfg SGD, rng *rand.Rand, scratch *Workspace, op string) (*Workspace, int, []int) {
+	m.checkData(data, op)
+	ws := scratch
+	if ws == nil {
+		ws = new(Workspace)
+	}
+	B := cfg.batch()
+	ws.fit(m.sizes, B)
+	ws.order = append(ws.order[:0], idx...)
+	order := ws.order
+	rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	return ws, B, order
 }
 
 func (m *MLP) checkData(data *Dataset, op string) {
@@ -350,16 +358,7 @@ func (m *MLP) steps(data *Dataset, idx []int, cfg SGD, rng *rand.Rand, scratch *
 	if len(idx) == 0 || cfg.Steps <= 0 {
 		return 0
 	}
-	m.checkData(data, "Iterate")
-	ws := scratch
-	if ws == nil {
-		ws = new(Workspace)
-	}
-	B := cfg.batch()
-	ws.fit(m.sizes, B)
-	ws.order = append(ws.order[:0], idx...)
-	order := ws.order
-	rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	ws, B, order := m.shuffled(data, idx, cfg, rng, scratch, "Iterate")
 	batch := make([]int, B)
 	var total float64
 	pos := 0
