@@ -285,3 +285,23 @@ func (r recordObs) AfterIteration(o policy.Observation) bool {
 	*r.seen = append(*r.seen, o)
 	return true
 }
+
+// A reactive run gives the same bytes whatever the worker count and on a second run.
+func TestReactiveDeterminism(t *testing.T) {
+	cfg := reactiveWorld()
+	cfg.Cycles = 2
+	cfg.Policy = "ha-async-adaptive"
+	_, a := runConfig(t, cfg)
+	_, b := runConfig(t, cfg)
+	cfg.Workers = 2
+	_, c := runConfig(t, cfg)
+	for name, o := range map[string]*runFiles{"again": b, "2 workers": c} {
+		if !bytes.Equal(a.cycles.Bytes(), o.cycles.Bytes()) || !bytes.Equal(a.learners.Bytes(), o.learners.Bytes()) ||
+			!bytes.Equal(a.jsonl.Bytes(), o.jsonl.Bytes()) || !bytes.Equal(a.chrome.Bytes(), o.chrome.Bytes()) {
+			t.Errorf("%s: the outputs differ", name)
+		}
+	}
+	if !bytes.Contains(a.jsonl.Bytes(), []byte(`"kind":"revise"`)) {
+		t.Error("the scripted world made the policy revise nothing")
+	}
+}
