@@ -189,6 +189,11 @@ func (c *cycle) change(kind policy.ChangeKind, learner int) {
 			continue
 		}
 		if want > r.tau {
+			if top := cap(r.loss); r.loss != nil && want > top {
+				c.s.fail(c.s.policyErr(c.n, "learner %d: revision to tau = %d: more than the cycle's highest planned tau plus the staleness window, %d",
+					r.l.id, want, top))
+				return
+			}
 			if hi-lo > c.s.cfg.Staleness {
 				c.s.fail(c.s.policyErr(c.n, "learner %d: revision to tau = %d leaves the staleness window: the cycle's taus would span [%d, %d], more than c = %d",
 					r.l.id, want, lo, hi, c.s.cfg.Staleness))

@@ -185,6 +185,7 @@ type reviser struct {
 	tau   int
 	panic bool
 	short bool
+	all   bool // raise every learner, which keeps the window
 }
 
 func (p *reviser) Name() string { return "test-reviser" }
@@ -196,6 +197,9 @@ func (p *reviser) Revise(c policy.Change, live []policy.Observation) []int {
 	taus := make([]int, len(live))
 	for i := range taus {
 		taus[i] = live[i].Tau
+		if p.all {
+			taus[i] = p.tau
+		}
 	}
 	taus[0] = p.tau
 	if p.short {
@@ -214,7 +218,9 @@ func TestPolicyFaults(t *testing.T) {
 		pol  policy.Policy
 		want string
 	}{
-		{"raise beyond the window", &reviser{tau: 1000}, "leaves the staleness window"},
+		{"raise beyond the window", &reviser{tau: 1000}, "more than the cycle's highest planned tau plus the staleness window"},
+		{"raise one beyond the window", &reviser{tau: 29}, "leaves the staleness window"},
+		{"raise everyone beyond the plan", &reviser{tau: 60, all: true}, "more than the cycle's highest planned tau plus the staleness window"},
 		{"wrong length", &reviser{tau: 1, short: true}, "Revise returned 3 iteration counts for 4 learners"},
 		{"panic in Revise", &reviser{panic: true}, "Revise panicked: reviser bug"},
 		{"short plan", shortPlan{}, "plan has 3 tau and 4 d for 4 learners"},

@@ -89,9 +89,10 @@ type Reviser interface {
 	// computing, in row order, and returns the new total iterations of each (nil: no
 	// change). A revision may lower a learner's tau (the iteration in progress still
 	// completes), and may raise it only as far as the cycle's staleness window allows
-	// (max tau − min tau ≤ c over the learners the plan included, revisions counted) and as
-	// far as its energy cap does (RevisionFits). A revision outside these limits ends the
-	// run with an error naming the policy and the learner.
+	// (max tau − min tau ≤ c over the learners the plan included, revisions counted, and
+	// no learner above the plan's highest tau plus c) and as far as its energy cap does
+	// (RevisionFits). A revision outside these limits ends the run with an error naming the
+	// policy and the learner.
 	Revise(c Change, computing []Observation) []int
 }
 
