@@ -4,15 +4,15 @@ import (
 	"math"
 
 	"github.com/mel-des/mel-des/policy"
-
 	"github.com/mel-des/mel-des/sim"
 )
 
 // Link outages as events: every learner whose link has an outage process gets a kernel event
 // at each change of its link's state, for the whole run. A down period becomes a link-down
 // span on the learner's track in the trace (reported when the link comes back, or cut when
-// the run ends first), so that Perfetto shows when each learner was unreachable. The events
-// only observe: transfers already integrate the outages through channel.Link.
+// the run ends first), so that Perfetto shows when each learner was unreachable, and a
+// reactive policy (policy.Reviser) is told of each change while a cycle runs. The events
+// change nothing themselves: transfers already integrate the outages through channel.Link.
 
 // watchLinks arms the first link change of every learner with outages.
 func (s *System) watchLinks() {
