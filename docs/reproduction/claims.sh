@@ -30,22 +30,22 @@ awk -F, '
   }
   function accn(k, s, n) { return ((k, s, n) in acc) ? acc[k, s, n] : -1 }
   # one: seed 1, then " ; seeds mean [min-max]" over the seeds present when more than one.
-  function one(k, what, arg,   s, v, v1, m, sum, lo, hi, cnt, nr, out) {
+  function one(k, what, arg,   s, s0, s1, v, v1, m, sum, lo, hi, cnt, nr, out) {
     v1 = (what == "reach") ? reach(k, 1, arg) : accn(k, 1, arg)
     out = fmtv(what, v1)
-    m = 0; sum = 0; lo = 1e9; hi = -1e9; nr = 0
+    m = 0; sum = 0; lo = 1e9; hi = -1e9; nr = 0; s0 = 0
     for (s = 1; s <= maxseed; s++) {
       v = (what == "reach") ? reach(k, s, arg) : accn(k, s, arg)
       if (v == -1) continue
-      m++
+      m++; if (!s0) s0 = s; s1 = s
       if (what == "reach" && v == 0) { nr++; continue }
       sum += v; if (v < lo) lo = v; if (v > hi) hi = v
     }
     if (m > 1) {
       cnt = m - nr
-      if (cnt == 0) out = out sprintf("; seeds 1-%d: n.r. in all", m)
-      else if (what == "reach") out = out sprintf("; seeds 1-%d: %.1f [%d-%d]%s", m, sum / cnt, lo, hi, nr ? sprintf(", n.r. in %d", nr) : "")
-      else out = out sprintf("; seeds 1-%d: %.2f [%.2f-%.2f]", m, sum / cnt, lo, hi)
+      if (cnt == 0) out = out sprintf("; seeds %d-%d: n.r. in all", s0, s1)
+      else if (what == "reach") out = out sprintf("; seeds %d-%d: %.1f [%d-%d]%s", s0, s1, sum / cnt, lo, hi, nr ? sprintf(", n.r. in %d", nr) : "")
+      else out = out sprintf("; seeds %d-%d: %.2f [%.2f-%.2f]", s0, s1, sum / cnt, lo, hi)
     }
     return out
   }
