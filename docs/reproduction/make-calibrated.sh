@@ -18,12 +18,8 @@ out=$(dirname "$0")
 bin=${MELDES:-./mel-des}
 plot() { "$bin" plot "$results" "$@"; }
 
+# The calibration: every cell's distance from the paper's HA-Sync counts (cal-calibration.csv).
 "$out/calibrate.sh" "$calib"
-# The calibration cells' curves: the chosen one against the best of the epoch semantics and
-# today's learner is in fig5/seeds; here the grid's HA-Sync curves by semantics.
-"$bin" plot "$calib" --kind accuracy --where model.local_update=steps --where model.local_steps=1 \
-  --where model.learning_rate=0.05 --title "Calibrated: HA-Sync, T = 10 s, E = 10 J, 1 step of 32 at lr 0.05" \
-  --out "$out/cal-calibrated-hasync.png" --csv "$out/cal-calibrated-hasync.csv"
 
 # Fig. 5: accuracy vs. global update index (seed 1); E = 30 J was not run.
 for T in 10 20; do
