@@ -40,6 +40,9 @@ for E in 10 20; do
   done
 done
 
+# Every claim's numbers (REPRODUCTION.md's table), seed 1 and over seeds.
+"$out/claims.sh" "$results" > "$out/claims.txt"
+
 # Mobility vs. its static reference: per scenario and policy, summed over seeds and cycles.
 if [ $# -ge 3 ]; then
   summary() { # FILE LABEL: one row per policy
