@@ -64,10 +64,6 @@ func (s *System) plan(n int, prob policy.Problem) (policy.Plan, error) {
 	return plan, err
 }
 
-// observe returns what a reactive policy sees of round r now; busy says an iteration is in
-// progress (its energy so far is not booked yet).
-func (c *cycle) observe(r *round, busy bool) policy.Observation { return r.observe(busy) }
-
 // observe returns what a reactive policy sees of round r now: its deadline is its cycle's
 // (or, in the asynchronous schedule, its own start plus T).
 func (r *round) observe(busy bool) policy.Observation {
@@ -142,7 +138,7 @@ func (c *cycle) change(kind policy.ChangeKind, learner int) {
 	for _, r := range c.rounds {
 		if r != nil && !r.done && (r.phase == EvDownlink || r.phase == EvCompute) {
 			live = append(live, r)
-			obs = append(obs, c.observe(r, r.phase == EvCompute))
+			obs = append(obs, r.observe(r.phase == EvCompute))
 		}
 	}
 	if len(live) == 0 {
@@ -213,7 +209,7 @@ func (c *cycle) change(kind policy.ChangeKind, learner int) {
 		if learner >= 0 {
 			who = fmt.Sprintf(" of learner %d", learner)
 		}
-		c.revised(r, got, fmt.Sprintf("tau %d → %d after the %s%s", r.tau, got, kind, who))
+		r.revise(got, fmt.Sprintf("tau %d → %d after the %s%s", r.tau, got, kind, who))
 	}
 }
 
@@ -226,9 +222,6 @@ func minTau(r *round, o policy.Observation) int {
 	}
 	return max(n, 1)
 }
-
-// revised records that r's work is now tau iterations.
-func (c *cycle) revised(r *round, tau int, note string) { r.revise(tau, note) }
 
 // revise records that r's work is now tau iterations.
 func (r *round) revise(tau int, note string) {

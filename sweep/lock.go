@@ -55,9 +55,6 @@ func lockResults(path string) (l *fileLock, ok bool, err error) {
 	return nil, false, fmt.Errorf("sweep: %s keeps disappearing; is another program removing it?", name)
 }
 
-// name returns the lock file's path.
-func (l *fileLock) name() string { return l.f.Name() }
-
 // release releases the lock. With refused set, a lock file that this process created is
 // removed first, while still held: nothing was written, so nothing should be left behind.
 func (l *fileLock) release(refused bool) {

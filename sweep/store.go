@@ -150,9 +150,6 @@ func parseLine(line string, n int) ([]string, error) {
 	return f, nil
 }
 
-// cells returns the number of complete cells.
-func (t *table) cells() int { return len(t.entries) }
-
 // completeSet returns the hashes of the complete cells.
 func (t *table) completeSet() map[string]bool {
 	m := make(map[string]bool, len(t.entries))
