@@ -185,6 +185,11 @@ func DefaultConfig() Config {
 	return c
 }
 
+// Resolved returns c with every zero field that has a default set to it: the configuration
+// a System runs (slices are copied). Writers of a configuration use it rather than repeat
+// the defaults.
+func (c Config) Resolved() Config { return c.withDefaults() }
+
 // withDefaults returns c with every zero field that has a default set to it. Slices are
 // copied, so the result can be changed without touching c.
 func (c Config) withDefaults() Config {

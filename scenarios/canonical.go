@@ -162,51 +162,46 @@ func dBm(w float64) float64 {
 
 // config writes every key of c but simulation.workers, which does not change results.
 func (w *tomlWriter) config(c mel.Config, name FileNamer) {
-	def := mel.DefaultConfig()
-	if c.Learners == nil {
-		c.Learners = def.Learners
-	}
+	c = c.Resolved() // every default filled in, as the run will use it
 	w.table("simulation")
 	w.kv("seed", c.Seed)
-	w.kv("cycles", orDefault(c.Cycles, def.Cycles))
-	w.kv("deadline_s", orDefaultF(c.Deadline, def.Deadline))
-	w.kv("energy_j", orDefaultF(c.EnergyMean, def.EnergyMean))
+	w.kv("cycles", c.Cycles)
+	w.kv("deadline_s", c.Deadline)
+	w.kv("energy_j", c.EnergyMean)
 	w.kv("energy_spread_j", c.EnergySpread)
 	w.kv("caps_per_run", c.CapsPerRun)
 	w.kv("staleness", c.Staleness)
-	mode := c.Mode
-	if mode == "" {
-		mode = mel.PL
-	}
-	w.kv("mode", string(mode))
+	w.kv("mode", string(c.Mode))
 	w.kv("samples", c.Samples)
-	w.kv("min_samples", orDefault(c.MinSamples, def.MinSamples))
-	w.kv("model_bits_per_param", orDefaultF(c.ModelBitsPerParam, def.ModelBitsPerParam))
-	w.kv("sample_bits_per_feature", orDefaultF(c.SampleBitsPerFeature, def.SampleBitsPerFeature))
+	w.kv("min_samples", c.MinSamples)
+	w.kv("model_bits_per_param", c.ModelBitsPerParam)
+	w.kv("sample_bits_per_feature", c.SampleBitsPerFeature)
 	w.kv("cycles_per_sample", c.CyclesPerSample)
 	async := c.Schedule == mel.Asynchronous
-	deadline := orDefaultF(c.Deadline, def.Deadline)
 	if async {
 		w.kv("schedule", string(mel.Asynchronous))
-		w.kv("eval_every_s", orDefaultF(c.EvalEvery, deadline))
+		every := c.EvalEvery
+		if every == 0 {
+			every = c.Deadline // the asynchronous schedule's clock by default
+		}
+		w.kv("eval_every_s", every)
 	} else if c.EvalEvery != 0 {
 		w.kv("eval_every_s", c.EvalEvery)
 	}
 
-	r, dr := c.Radio, def.Radio
+	r := c.Radio
 	w.table("radio")
-	bw := orDefaultF(r.BandwidthHz, dr.BandwidthHz)
+	bw := r.BandwidthHz
 	w.kv("bandwidth_mhz", inverse(bw, bw/1e6, func(m float64) float64 { return m * 1e6 }))
-	w.kv("noise_dbm_hz", orDefaultF(r.NoiseDensityDBmHz, dr.NoiseDensityDBmHz))
-	w.kv("pathloss_a_db", orDefaultF(r.PathLossA, dr.PathLossA))
-	w.kv("pathloss_b_db", orDefaultF(r.PathLossB, dr.PathLossB))
+	w.kv("noise_dbm_hz", r.NoiseDensityDBmHz)
+	w.kv("pathloss_a_db", r.PathLossA)
+	w.kv("pathloss_b_db", r.PathLossB)
 	w.kv("shadowing_sigma_db", r.ShadowingSigmaDB)
-	w.kv("shadowing_coherence_s", orDefaultF(r.ShadowingCoherenceS, dr.ShadowingCoherenceS))
-	w.kv("cell_radius_m", orDefaultF(r.CellRadiusM, dr.CellRadiusM))
+	w.kv("shadowing_coherence_s", r.ShadowingCoherenceS)
+	w.kv("cell_radius_m", r.CellRadiusM)
 	w.kv("min_distance_m", r.MinDistanceM)
-	w.kv("distance_step_m", orDefaultF(r.DistanceStepM, dr.DistanceStepM))
+	w.kv("distance_step_m", r.DistanceStepM)
 	cell := r.Cell()
-	cell.Radius = orDefaultF(cell.Radius, dr.CellRadiusM)
 
 	// Consecutive learners that render alike form one group.
 	var groups []string
@@ -242,23 +237,15 @@ func (w *tomlWriter) config(c mel.Config, name FileNamer) {
 	}
 	w.kv("train_subset", d.TrainSubset)
 	w.kv("test_subset", d.TestSubset)
-	part := d.Partition
-	if part == "" {
-		part = mel.IID
-	}
-	w.kv("partition", string(part))
-	w.kv("alpha", orDefaultF(d.Alpha, def.Data.Alpha))
-	w.kv("shards", orDefault(d.Shards, def.Data.Shards))
+	w.kv("partition", string(d.Partition))
+	w.kv("alpha", d.Alpha)
+	w.kv("shards", d.Shards)
 
 	m := c.Model
 	w.table("model")
-	hidden := m.Hidden
-	if hidden == nil {
-		hidden = def.Model.Hidden
-	}
-	w.kv("hidden", hidden)
-	w.kv("batch", orDefault(m.Batch, def.Model.Batch))
-	w.kv("learning_rate", orDefaultF(m.LR, def.Model.LR))
+	w.kv("hidden", m.Hidden)
+	w.kv("batch", m.Batch)
+	w.kv("learning_rate", m.LR)
 	switch m.Update {
 	case "":
 		w.kv("local_update", string(mlcore.EpochUpdate))
@@ -270,11 +257,7 @@ func (w *tomlWriter) config(c mel.Config, name FileNamer) {
 	}
 
 	w.table("policy")
-	pol := c.Policy
-	if pol == "" {
-		pol = def.Policy
-	}
-	w.kv("name", pol)
+	w.kv("name", c.Policy)
 	keys := make([]string, 0, len(c.PolicyParams))
 	for k := range c.PolicyParams {
 		keys = append(keys, k)
@@ -311,21 +294,9 @@ func (w *tomlWriter) schedule(c mel.Config, async bool, name FileNamer) {
 func learnerTOML(l mel.Learner, cell device.Cell, name FileNamer) string {
 	var w tomlWriter
 	w.kv("cpu_ghz", ghz(l.FreqHz))
-	kappa := l.Kappa
-	if kappa == 0 {
-		kappa = mel.DefaultLearner(1).Kappa
-	}
-	w.kv("kappa", kappa)
-	tx := l.TxPowerW
-	if tx == 0 {
-		tx = mel.DefaultLearner(1).TxPowerW
-	}
-	w.kv("tx_power_dbm", dBm(tx))
-	bat := l.BatteryJ
-	if bat == 0 {
-		bat = math.Inf(1)
-	}
-	w.kv("battery_j", bat)
+	w.kv("kappa", l.Kappa)
+	w.kv("tx_power_dbm", dBm(l.TxPowerW))
+	w.kv("battery_j", l.BatteryJ)
 	if p := l.Position; p != nil {
 		w.kv("position_m", []float64{p.X, p.Y})
 	}
@@ -359,20 +330,6 @@ func (w *tomlWriter) params(specs []param.Spec, p param.Values, name FileNamer) 
 		}
 		w.kv(s.Key, v)
 	}
-}
-
-func orDefault(v, d int) int {
-	if v == 0 {
-		return d
-	}
-	return v
-}
-
-func orDefaultF(v, d float64) float64 {
-	if v == 0 {
-		return d
-	}
-	return v
 }
 
 // tomlString quotes s as a TOML basic string, escaping what TOML requires.
