@@ -178,9 +178,9 @@ func TestEpochImplementationsAgree(t *testing.T) {
 // TestEpochLearnsSynthetic checks that a few epochs learn the synthetic
 // set, that the loss falls, and that the default SGD is batch 32, lr 0.05.
 func TestEpochLearnsSynthetic(t *testing.T) {
-	train, test := Synthetic(2000, 64, 10, 1), Synthetic(500, 64, 10, 1)
+	train := Synthetic(2000, 64, 10, 1)
 	// Same seed means same prototypes; draw a disjoint test set from the tail.
-	test = Synthetic(2500, 64, 10, 1).Subset(seq(2500)[2000:])
+	test := Synthetic(2500, 64, 10, 1).Subset(seq(2500)[2000:])
 	m := NewMLP([]int{64, 32, 10}, 4)
 	rng := rand.New(rand.NewPCG(2, 2))
 	ws := NewWorkspace()
